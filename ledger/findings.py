@@ -1,0 +1,185 @@
+"""Findings: the one typed result of every check (SPEC §5, §7).
+
+A finding is data. It becomes a Beancount error (for `bean-check` and Fava, the message
+starting with its code) or an object of the audit's JSON output. Checks never raise for bad
+user data: they return findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+from typing import NamedTuple
+
+#: Every finding code of SPEC §5, with its severity.
+SEVERITY: dict[str, str] = {
+    "APPROVAL-MISSING": "error",
+    "WRONG-LEVEL": "error",
+    "OVER-AUTHORITY": "error",
+    "TIER-MISMATCH": "error",
+    "PAID-BEFORE-APPROVAL": "error",
+    "NOTICE-MISSING": "error",
+    "PAID-OVER-APPROVED": "error",
+    "SPLIT-PAYMENT": "error",
+    "DUPLICATE-CASE": "error",
+    "PAYEE-MISMATCH": "error",
+    "ADVANCE-OVERDUE": "error",
+    "ADVANCE-LATE": "warning",
+    "ADVANCE-UNLINKED": "error",
+    "ADVANCE-OVERSETTLED": "error",
+    "ALLOCATION-RANGE": "error",
+    "RESERVE-OVERDRAWN": "error",
+    "RESERVE-MISUSE": "error",
+    "SUSPENSE-OPEN": "error",
+    "RESERVE-IDLE": "warning",
+    "TRANSIT-OVERDUE": "error",
+    "REISSUE-OVERDUE": "error",
+    "RECIPIENT-REPEAT": "warning",
+    "PII-EXPOSED": "error",
+    "ACCOUNT-INVALID": "error",
+    "SEAL-BROKEN": "error",
+    "POLICY-INVALID": "error",
+    "BANK-UNMATCHED": "error",
+    "EXPORT-MISMATCH": "error",
+    "BEANCOUNT": "error",
+}
+
+CODES: tuple[str, ...] = tuple(SEVERITY)
+WARNINGS: frozenset[str] = frozenset(c for c, s in SEVERITY.items() if s == "warning")
+
+
+class ReserveError(NamedTuple):
+    """A Beancount error raised by the project's plugins.
+
+    It has the shape Beancount and Fava expect of every error: `source` is a meta dict with
+    `filename` and `lineno`, `message` one sentence starting with the finding code.
+    """
+
+    source: dict[str, Any]
+    message: str
+    entry: Any
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One finding of one check about one entry (or one township-year, bank row, ...).
+
+    Attributes:
+      code: one of `CODES`.
+      message: the full sentence, starting with the code.
+      file: file of the entry the finding is about ("" when there is none).
+      line: line of that entry (0 when there is none).
+      date: ISO date of the entry or event, or "".
+      county: county account component, or "".
+      township: township account component, or "".
+      township_name: the township's Chinese name (or the county's, for county-level ones).
+      case: the case number, or "".
+      amount: the amount in question, or None.
+      currency: the amount's currency, or "".
+      explained: True when a `custom "explained"` entry covers it.
+      entry: the Beancount entry it is about, if any (not exported).
+      key: the subject an `explained` directive can name (case, else account), if not `case`.
+    """
+
+    code: str
+    message: str
+    file: str = ""
+    line: int = 0
+    date: str = ""
+    county: str = ""
+    township: str = ""
+    township_name: str = ""
+    case: str = ""
+    amount: Decimal | None = None
+    currency: str = ""
+    explained: bool = False
+    entry: Any = dataclasses.field(default=None, compare=False, repr=False)
+    key: str = ""
+
+    @property
+    def severity(self) -> str:
+        """Return "error" or "warning"."""
+        return SEVERITY.get(self.code, "error")
+
+    @property
+    def subject(self) -> str:
+        """Return what an `explained` directive names for this finding."""
+        return self.case or self.key
+
+    def with_explained(self, explained: bool = True) -> Finding:
+        """Return a copy marked as explained (or not)."""
+        return dataclasses.replace(self, explained=explained)
+
+    def to_error(self) -> ReserveError:
+        """Return the finding as a Beancount error located at its entry."""
+        source = {"filename": self.file or "<reserve>", "lineno": self.line or 0}
+        return ReserveError(source, self.message, self.entry)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the audit JSON object of SPEC §7."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "explained": self.explained,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "date": self.date,
+            "county": self.county,
+            "township": self.township,
+            "township_name": self.township_name,
+            "case": self.case,
+            "amount": format_amount(self.amount),
+            "currency": self.currency,
+        }
+
+
+JSON_FIELDS: tuple[str, ...] = (
+    "code",
+    "severity",
+    "explained",
+    "message",
+    "file",
+    "line",
+    "date",
+    "county",
+    "township",
+    "township_name",
+    "case",
+    "amount",
+    "currency",
+)
+
+
+def format_amount(amount: Decimal | None) -> str:
+    """Return an amount as a string with at least two decimals ("650.00"), or ""."""
+    if amount is None:
+        return ""
+    quantized = amount.quantize(Decimal("0.01")) if amount.as_tuple().exponent >= -2 else amount  # type: ignore[operator]
+    return f"{quantized:f}"
+
+
+def location(meta: Mapping[str, Any] | None) -> tuple[str, int]:
+    """Return (file, line) of an entry's meta, tolerating missing keys."""
+    if not meta:
+        return "", 0
+    filename = meta.get("filename") or ""
+    lineno = meta.get("lineno") or 0
+    return str(filename), int(lineno) if isinstance(lineno, int) else 0
+
+
+def sort_key(finding: Finding) -> tuple[str, int, str, str]:
+    """Return the audit's order: file, line, code, case."""
+    return (finding.file, finding.line, finding.code, finding.case)
+
+
+def to_errors(findings: Iterable[Finding], *, include_warnings: bool = False) -> list[ReserveError]:
+    """Return Beancount errors for findings (warnings and explained ones left out)."""
+    return [
+        f.to_error()
+        for f in findings
+        if not f.explained and (include_warnings or f.severity == "error")
+    ]

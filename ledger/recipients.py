@@ -1,0 +1,186 @@
+"""Personal data (SPEC §6): ID and card validation, masking and keyed hashes.
+
+The books never hold a full ID or card number. A recipient is known by
+`r-` + the first 16 hex digits of HMAC-SHA256(key, normalised ID); a card by `c-` + the same
+over its digits. Only importing needs the key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_SPACE = re.compile(r"\s+")
+KEY_ENV = "RESERVE_RECIPIENT_KEY"
+MIN_KEY_BYTES = 32
+
+RECIPIENT_RE = re.compile(r"^r-[0-9a-f]{16}$")
+CARD_RE = re.compile(r"^c-[0-9a-f]{16}$")
+
+
+class KeyError_(Exception):
+    """The recipient key is missing, unreadable or too short."""
+
+
+def normalise(text: str) -> str:
+    """Return text after NFKC, without whitespace or a leading apostrophe, upper-cased."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _SPACE.sub("", text)
+    text = text.lstrip("'")
+    return text.upper()
+
+
+def check_digit(first17: str) -> str:
+    """Return the GB 11643 check character for the first 17 digits of an ID."""
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK[total % 11]
+
+
+def to_18(id15: str) -> str:
+    """Return the 18-character form of a 15-digit ID (century 19, check digit added)."""
+    first17 = id15[:6] + "19" + id15[6:]
+    return first17 + check_digit(first17)
+
+
+def birth_date_ok(id18: str) -> bool:
+    """Return True if characters 7-14 of an 18-character ID are a real date from 1900 on."""
+    try:
+        born = datetime.date(int(id18[6:10]), int(id18[10:12]), int(id18[12:14]))
+    except ValueError:
+        return False
+    return born.year >= 1900
+
+
+def id_problem(raw: str) -> str | None:
+    """Return why a text is not a valid ID number, or None if it is one."""
+    text = normalise(raw)
+    if re.fullmatch(r"\d{15}", text):
+        text = to_18(text)
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        return "an ID number has 18 characters (17 digits and a digit or X) or 15 digits"
+    if not birth_date_ok(text):
+        return f"birth date {text[6:14]} is not a real date"
+    if check_digit(text[:17]) != text[17]:
+        return "check digit does not match (GB 11643)"
+    return None
+
+
+def is_valid_id(raw: str) -> bool:
+    """Return True for a valid 18- (or 15-) character ID number."""
+    return id_problem(raw) is None
+
+
+def canonical_id(raw: str) -> str:
+    """Return the ID in the form that is hashed: normalised, 15 digits converted to 18."""
+    text = normalise(raw)
+    if re.fullmatch(r"\d{15}", text):
+        text = to_18(text)
+    return text
+
+
+def luhn_ok(digits: str) -> bool:
+    """Return True if a string of digits passes the Luhn check."""
+    if not digits.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def card_digits(raw: str) -> str:
+    """Return a card number's digits after normalisation."""
+    return "".join(ch for ch in normalise(raw) if ch.isdigit())
+
+
+def is_valid_card(raw: str) -> bool:
+    """Return True for a 16-19 digit Luhn-valid card number."""
+    digits = card_digits(raw)
+    return 16 <= len(digits) <= 19 and luhn_ok(digits)
+
+
+def mask(number: str) -> str:
+    """Return first 6 + stars + last 4 characters, e.g. `140105********1234`."""
+    text = normalise(number)
+    if len(text) <= 10:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def parse_key(hex_text: str, origin: str) -> bytes:
+    """Return key bytes from hex text; raise KeyError_ naming its origin when unfit."""
+    text = hex_text.strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        raise KeyError_(f"the recipient key in {origin} is not hex") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise KeyError_(
+            f"the recipient key in {origin} has {len(key)} bytes; at least {MIN_KEY_BYTES} "
+            f"bytes ({2 * MIN_KEY_BYTES} hex digits) are needed"
+        )
+    return key
+
+
+def load_key(key_file: str | Path | None = None) -> bytes:
+    """Return the recipient key: `RESERVE_RECIPIENT_KEY`, else the key file named.
+
+    Raises:
+      KeyError_: no key, an unreadable file, not hex, or shorter than 32 bytes.
+    """
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return parse_key(env, KEY_ENV)
+    if key_file is None:
+        raise KeyError_(
+            f"no recipient key: set {KEY_ENV} or name a key file with "
+            '`custom "reserve-config" "key-file" "PATH"` in the books'
+        )
+    path = Path(key_file)
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyError_(f"cannot read the recipient key file {path}: {exc}") from None
+    return parse_key(text, str(path))
+
+
+def keyed_hash(key: bytes, message: str) -> str:
+    """Return the first 16 lower-case hex digits of HMAC-SHA256(key, message)."""
+    return hmac.new(key, message.encode("ascii"), hashlib.sha256).hexdigest()[:16]
+
+
+def recipient_hash(key: bytes, id_number: str) -> str:
+    """Return the `recipient` value of an ID number: `r-` + 16 hex."""
+    return "r-" + keyed_hash(key, canonical_id(id_number))
+
+
+def card_hash(key: bytes, card_number: str) -> str:
+    """Return the `card` value of a card number: `c-` + 16 hex."""
+    return "c-" + keyed_hash(key, card_digits(card_number))
+
+
+def make_id(region: str, born: datetime.date, sequence: int) -> str:
+    """Return a synthetic 18-character ID with a valid check digit (for tests and demos)."""
+    first17 = f"{region}{born:%Y%m%d}{sequence % 1000:03d}"
+    return first17 + check_digit(first17)
+
+
+def make_card(prefix: str, sequence: int, length: int = 19) -> str:
+    """Return a synthetic Luhn-valid card number (for tests and demos)."""
+    body = f"{prefix}{sequence:0{length - 1 - len(prefix)}d}"
+    for last in "0123456789":
+        if luhn_ok(body + last):
+            return body + last
+    raise AssertionError("unreachable: one Luhn digit always fits")
