@@ -1,0 +1,27 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import datetime
+
+import click
+
+from cli.errors import UsageError
+
+
+def parse_date(value: str | None, option: str) -> datetime.date | None:
+    """Return a date from YYYY-MM-DD, or raise a usage error naming the option."""
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date YYYY-MM-DD") from None
+
+
+books_argument = click.argument(
+    "books", type=click.Path(dir_okay=False, path_type=str), metavar="BOOKS"
+)
+as_of_option = click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit date (default: today)."
+)

@@ -1,0 +1,72 @@
+"""Rendering findings as text, JSON or CSV (SPEC §7)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Sequence
+
+from ledger.audit import summary
+from ledger.findings import JSON_FIELDS
+from ledger.findings import Finding
+
+
+def _relative(path: str) -> str:
+    if not path or path.startswith("<"):
+        return path
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def as_json(findings: Sequence[Finding]) -> str:
+    """Return the audit JSON: a list of finding objects and nothing else."""
+    return json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2)
+
+
+def as_csv(findings: Sequence[Finding]) -> str:
+    """Return findings as CSV with the JSON fields as columns."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(JSON_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    for finding in findings:
+        writer.writerow(finding.to_json())
+    return out.getvalue()
+
+
+def as_text(findings: Sequence[Finding], as_of: str) -> str:
+    """Return one line per finding (file:line, marks, message) and a count by code."""
+    lines = []
+    for f in findings:
+        where = f"{_relative(f.file)}:{f.line}" if f.file else "-"
+        marks = []
+        if f.severity == "warning":
+            marks.append("warning")
+        if f.explained:
+            marks.append("explained")
+        mark = f" [{', '.join(marks)}]" if marks else ""
+        lines.append(f"{where}: {f.message}{mark}")
+    counts = summary(findings)
+    errors = sum(1 for f in findings if f.severity == "error" and not f.explained)
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    explained = sum(1 for f in findings if f.explained)
+    if lines:
+        lines.append("")
+    lines.append(
+        f"Audit as of {as_of}: {errors} error(s), {warnings} warning(s), {explained} explained."
+    )
+    for code, count in sorted(counts.items()):
+        lines.append(f"  {code:<22} {count}")
+    return "\n".join(lines) + "\n"
+
+
+def render(findings: Sequence[Finding], fmt: str, as_of: str) -> str:
+    """Return findings in the format asked for."""
+    if fmt == "json":
+        return as_json(findings) + "\n"
+    if fmt == "csv":
+        return as_csv(findings)
+    return as_text(findings, as_of)

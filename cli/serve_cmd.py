@@ -1,0 +1,35 @@
+"""`reserve serve`: Fava with the project's extension, on 127.0.0.1 by default."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from cli.errors import UsageError
+
+
+@click.command("serve")
+@click.argument("books", type=click.Path(dir_okay=False), metavar="BOOKS")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--read-only", is_flag=True, help="Refuse every change (auditors).")
+def command(books: str, host: str, port: int, read_only: bool) -> None:
+    """Start Fava on BOOKS with the reserve pages (dashboard, advances, findings, import).
+
+    Fava has no login of its own: keep the default 127.0.0.1, or put it behind a reverse
+    proxy with authentication (see the README).
+
+    \b
+    Examples:
+      reserve serve books/main.beancount
+      reserve serve books/main.beancount --read-only --port 5001
+    """
+    if not os.path.isfile(books):
+        raise UsageError(f"{books}: no such books file")
+    from fava import cli as fava_cli
+
+    args = [books, "--host", host, "--port", str(port)]
+    if read_only:
+        args.append("--read-only")
+    fava_cli.main.main(args=args, prog_name="reserve serve", standalone_mode=True)

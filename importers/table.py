@@ -1,0 +1,142 @@
+"""Read any input sheet into raw cells with their 1-based row numbers.
+
+Bank files and approval registers come as CSV (UTF-8 with or without BOM, or GBK/GB18030),
+`|`-delimited TXT, XLSX or XLS (SPEC §10). The format is told by content, not by the file
+name: a ZIP signature is XLSX, an OLE2 signature is XLS (both read by python-calamine),
+anything else is text, decoded as UTF-8 (BOM removed) or else GB18030 (a superset of GBK),
+split on `|`, `,` or tab, whichever is most frequent in its first lines.
+
+Cells are returned as the reader gives them: strings for text files; for spreadsheets also
+floats, ints, bools and dates (calamine's types). Rows with no cell filled are dropped;
+every kept row carries its physical row number (for a text file, the line on which the
+record ends) so that every later message can name it. Interpreting cells is the work of
+`importers.cells`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import hashlib
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import python_calamine
+
+from importers.errors import InputError
+
+#: One raw cell: what csv or calamine returned.
+Cell = str | int | float | bool | datetime.date | datetime.datetime | datetime.time | datetime.timedelta
+
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SNIFF_LINES = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """The non-empty rows of one file.
+
+    Attributes:
+      path: the file as named by the caller.
+      sha256: hex SHA-256 of the file's bytes.
+      format: "csv", "txt" (`|`-delimited), "tsv", "xlsx" or "xls".
+      rows: (1-based physical row number, cells) for every row with a filled cell.
+    """
+
+    path: str
+    sha256: str
+    format: str
+    rows: tuple[tuple[int, Sequence[Cell]], ...]
+
+
+def decode(path: str, data: bytes) -> str:
+    """Return the text of a file: UTF-8 (a BOM removed), else GB18030.
+
+    Raises:
+      InputError: the bytes are neither.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path, f"the file is neither UTF-8 nor GBK/GB18030 text (byte {exc.start})"
+        ) from None
+
+
+def sniff_delimiter(text: str) -> str:
+    """Return `|`, `,` or tab: the one most frequent in the first lines of the text."""
+    head = "\n".join(text.splitlines()[:_SNIFF_LINES])
+    counts = {delim: head.count(delim) for delim in ("|", ",", "\t")}
+    return max(counts, key=lambda delim: counts[delim])
+
+
+def _text_rows(text: str, delimiter: str) -> list[tuple[int, Sequence[Cell]]]:
+    quoting = csv.QUOTE_NONE if delimiter == "|" else csv.QUOTE_MINIMAL
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
+    rows: list[tuple[int, Sequence[Cell]]] = []
+    append = rows.append
+    for cells in reader:
+        # `any` on strings is a C-level loop: rows of empty cells are dropped cheaply.
+        if any(cells):
+            append((reader.line_num, cells))
+    return rows
+
+
+def _sheet_rows(path: str) -> list[tuple[int, Sequence[Cell]]]:
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(path)
+        for index in range(len(book.sheet_names)):
+            meta = book.sheets_metadata[index]
+            if str(meta.visible) != str(python_calamine.SheetVisibleEnum.Visible):
+                continue
+            data = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            rows: list[tuple[int, Sequence[Cell]]] = [
+                (number, cells)
+                for number, cells in enumerate(data, start=1)
+                if any(cell != "" for cell in cells)
+            ]
+            if rows:
+                return rows
+    except python_calamine.CalamineError as exc:
+        raise InputError(path, f"cannot read the spreadsheet: {exc}") from None
+    return []
+
+
+def read_table(path: str | Path, limit: int | None = None) -> Table:
+    """Return the non-empty rows of a CSV, TXT, XLSX or XLS file.
+
+    Args:
+      path: the file.
+      limit: keep only the first this many non-empty rows (for identifying a file).
+
+    Raises:
+      InputError: unreadable, undecodable or empty.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read the file: {exc.strerror}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    rows: list[tuple[int, Sequence[Cell]]]
+    if data.startswith(_ZIP):
+        fmt, rows = "xlsx", _sheet_rows(name)
+    elif data.startswith(_OLE2):
+        fmt, rows = "xls", _sheet_rows(name)
+    else:
+        text = decode(name, data)
+        delimiter = sniff_delimiter(text)
+        fmt = {"|": "txt", ",": "csv", "\t": "tsv"}[delimiter]
+        rows = _text_rows(text, delimiter)
+    if not rows:
+        raise InputError(name, "the file is empty: it has no filled row")
+    if limit is not None:
+        rows = rows[:limit]
+    return Table(path=name, sha256=digest, format=fmt, rows=tuple(rows))

@@ -1,0 +1,56 @@
+"""The audit: every rule family with one audit date, plus Beancount's own errors (SPEC §5).
+
+Used by `reserve audit`, the Fava extension and the SQL export, so they agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from ledger import checks
+from ledger.books import Books
+from ledger.findings import Finding
+from ledger.findings import location
+from ledger.findings import sort_key
+from ledger.plugin import mark_explained
+
+
+def beancount_findings(books: Books) -> list[Finding]:
+    """Return Beancount's own errors as `BEANCOUNT` findings."""
+    found = []
+    for error in books.errors:
+        file, line = location(getattr(error, "source", None))
+        entry = getattr(error, "entry", None)
+        date = getattr(entry, "date", None)
+        message = " ".join(str(getattr(error, "message", error)).split())
+        found.append(
+            Finding(
+                code="BEANCOUNT",
+                message=f"BEANCOUNT {message}",
+                file=file,
+                line=line,
+                date=date.isoformat() if date is not None else "",
+                entry=entry,
+            )
+        )
+    return found
+
+
+def audit(books: Books, families: Iterable[str] | None = None) -> list[Finding]:
+    """Return every finding of the books as of their audit date, sorted by file and line."""
+    findings = beancount_findings(books)
+    for family in families if families is not None else checks.available():
+        findings.extend(checks.family_check(family)(books))
+    findings = mark_explained(books, findings)
+    return sorted(findings, key=sort_key)
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    """Return 1 if an unexplained error-level finding remains, else 0 (SPEC §7)."""
+    return int(any(f.severity == "error" and not f.explained for f in findings))
+
+
+def summary(findings: Iterable[Finding]) -> Counter[str]:
+    """Return the number of findings per code."""
+    return Counter(f.code for f in findings)

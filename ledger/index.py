@@ -1,0 +1,186 @@
+"""One pass over the books: the indexes the checks share (disbursements, cases, approvals).
+
+Only entries dated on or before the audit date are indexed. A *disbursement* is a transaction
+with a positive posting to `Expenses:Relief:…` or `Assets:Advances:…` (SPEC §3). The amount of
+a case is the sum of its relief-expense postings, reversals and returns included (SPEC §5).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from typing import Any
+
+from beancount.core import data
+
+from ledger import accounts
+
+if TYPE_CHECKING:
+    from ledger.books import Books
+
+ZERO = Decimal(0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Disbursement:
+    """A transaction paying relief or an advance.
+
+    Attributes:
+      entry: the transaction.
+      county, township: where it belongs (of its first relief or advance posting).
+      procedure: small, general or emergency for relief; "advance" for an advance.
+      account: the relief or advance account posted to.
+      amount: the sum of its positive relief/advance postings.
+      case: its `case` metadata ("" if missing).
+      recipient: its `recipient` metadata ("" if missing).
+      settlement: True when it moves an advance into emergency relief.
+    """
+
+    entry: data.Transaction
+    county: str
+    township: str
+    procedure: str
+    account: str
+    amount: Decimal
+    currency: str
+    case: str
+    recipient: str
+    settlement: bool
+
+    @property
+    def date(self) -> datetime.date:
+        """Return the transaction's date."""
+        return self.entry.date  # type: ignore[no-any-return]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Return the transaction's metadata."""
+        return self.entry.meta  # type: ignore[no-any-return]
+
+    @property
+    def is_advance(self) -> bool:
+        """Return True for an advance (a positive posting to Assets:Advances)."""
+        return self.procedure == "advance"
+
+
+def case_of(entry: data.Transaction) -> str:
+    """Return a transaction's case: its `case`, else the case named in `reverses`."""
+    case = entry.meta.get("case")
+    if isinstance(case, str) and case:
+        return case
+    reverses = entry.meta.get("reverses")
+    if isinstance(reverses, str) and " " in reverses:
+        return reverses.split(" ", 1)[1].strip()
+    return ""
+
+
+def _str(meta: dict[str, Any], key: str) -> str:
+    value = meta.get(key)
+    return value if isinstance(value, str) else ""
+
+
+class BookIndex:
+    """Indexes over the entries dated on or before the audit date."""
+
+    def __init__(self, books: Books) -> None:
+        """Walk the entries once and fill every index."""
+        self.books = books
+        self.transactions: list[data.Transaction] = []
+        self.disbursements: list[Disbursement] = []
+        #: Net relief expense per (county, case), and its postings' transactions.
+        self.case_amount: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        self.case_entries: dict[tuple[str, str], list[data.Transaction]] = defaultdict(list)
+        #: `custom "approval"` records per (county, case).
+        self.approvals: dict[tuple[str, str], data.Custom] = {}
+        self.approval_list: list[data.Custom] = []
+        #: (date, case) of every transaction reversed by a `#reversal`.
+        self.reversed: set[tuple[str, str]] = set()
+        #: (code, subject) pairs covered by `custom "explained"`.
+        self.explained: set[tuple[str, str]] = set()
+        self.customs: dict[str, list[data.Custom]] = defaultdict(list)
+        self._build()
+
+    def _township_county(self, township: str) -> str:
+        found = [c for (c, t) in self.books.directory.townships if t == township]
+        return found[0] if len(found) == 1 else ""
+
+    def _build(self) -> None:
+        as_of = self.books.as_of
+        for entry in self.books.entries:
+            if entry.date > as_of:
+                break
+            if isinstance(entry, data.Transaction):
+                self._transaction(entry)
+            elif isinstance(entry, data.Custom):
+                self.customs[entry.type].append(entry)
+                if entry.type == "approval":
+                    self._approval(entry)
+                elif entry.type == "explained" and len(entry.values) >= 2:
+                    code, subject = (str(v.value) for v in entry.values[:2])
+                    self.explained.add((code, subject))
+
+    def _approval(self, entry: data.Custom) -> None:
+        self.approval_list.append(entry)
+        if not entry.values or not isinstance(entry.values[0].value, str):
+            return
+        township = _str(entry.meta, "township")
+        county = self._township_county(township)
+        self.approvals.setdefault((county, entry.values[0].value), entry)
+
+    def _transaction(self, entry: data.Transaction) -> None:
+        self.transactions.append(entry)
+        if "reversal" in (entry.tags or ()):
+            reverses = _str(entry.meta, "reverses")
+            if " " in reverses:
+                date, case = reverses.split(" ", 1)
+                self.reversed.add((date.strip(), case.strip()))
+        case = case_of(entry)
+        first: accounts.AccountInfo | None = None
+        amount = ZERO
+        currency = ""
+        advance_out = False
+        for posting in entry.postings:
+            info = accounts.parse(posting.account)
+            if info is None or posting.units is None or posting.units.number is None:
+                continue
+            number = posting.units.number
+            if info.role == "relief":
+                key = (info.county, case)
+                self.case_amount[key] += number
+                if not self.case_entries[key] or self.case_entries[key][-1] is not entry:
+                    self.case_entries[key].append(entry)
+            if info.role == "advances" and number < 0:
+                advance_out = True
+            if info.role in ("relief", "advances") and number > 0:
+                amount += number
+                currency = posting.units.currency
+                if first is None or (first.role == "advances" and info.role == "relief"):
+                    first = info
+        if first is None:
+            return
+        procedure = first.procedure if first.role == "relief" else "advance"
+        self.disbursements.append(
+            Disbursement(
+                entry=entry,
+                county=first.county,
+                township=first.township,
+                procedure=procedure,
+                account=first.account,
+                amount=amount,
+                currency=currency,
+                case=case,
+                recipient=_str(entry.meta, "recipient"),
+                settlement=advance_out and first.role == "relief",
+            )
+        )
+
+    def is_explained(self, code: str, subject: str) -> bool:
+        """Return True if an `explained` entry covers this code and case (or account)."""
+        return bool(subject) and (code, subject) in self.explained
+
+    def township_name(self, county: str, township: str) -> str:
+        """Return the Chinese name of a township (or county)."""
+        return self.books.directory.township_name(county, township)

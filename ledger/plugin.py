@@ -1,0 +1,66 @@
+"""The adapter every project plugin goes through (see `plugins/`).
+
+It parses the plugin's config (`{'as_of': 'YYYY-MM-DD'}`), builds `Books` over the entries,
+runs one rule family and returns its error-level, unexplained findings as Beancount errors.
+It never raises: a bad config is one error; a crash in a check becomes one error naming it, so
+the other plugins' checks still run.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import traceback
+from typing import Any
+
+from beancount.core import data
+
+from ledger import books as books_mod
+from ledger import checks
+from ledger.findings import Finding
+from ledger.findings import ReserveError
+from ledger.findings import to_errors
+
+
+def parse_config(family: str, config_str: str | None) -> tuple[datetime.date | None, str | None]:
+    """Return (as_of, problem) from a plugin config string."""
+    if config_str is None or not config_str.strip():
+        return None, None
+    try:
+        config = ast.literal_eval(config_str)
+    except (ValueError, SyntaxError):
+        return None, f"plugins.{family}: config {config_str!r} is not a Python literal"
+    if not isinstance(config, dict) or set(config) - {"as_of"}:
+        return None, f"plugins.{family}: config must be {{'as_of': 'YYYY-MM-DD'}}, got {config!r}"
+    value = config.get("as_of")
+    if value is None:
+        return None, None
+    try:
+        return datetime.date.fromisoformat(str(value)), None
+    except ValueError:
+        return None, f"plugins.{family}: as_of {value!r} is not a date YYYY-MM-DD"
+
+
+def mark_explained(books: books_mod.Books, findings: list[Finding]) -> list[Finding]:
+    """Return findings with those covered by `custom "explained"` marked explained."""
+    index = books.index
+    return [
+        f.with_explained() if index.is_explained(f.code, f.subject) else f for f in findings
+    ]
+
+
+def run(
+    family: str, entries: list[data.Directive], options_map: dict[str, Any], config_str: str | None
+) -> tuple[list[data.Directive], list[Any]]:
+    """Run one family as a Beancount plugin; return the entries unchanged and its errors."""
+    meta = data.new_metadata(f"<plugins.{family}>", 0)
+    as_of, problem = parse_config(family, config_str)
+    if problem is not None:
+        return entries, [ReserveError(meta, problem, None)]
+    try:
+        books = books_mod.from_entries(entries, options_map, as_of)
+        findings = mark_explained(books, checks.family_check(family)(books))
+    except Exception:  # noqa: BLE001 - a bug must not hide the other plugins' checks
+        detail = traceback.format_exc(limit=3).replace("\n", " | ")
+        return entries, [ReserveError(meta, f"plugins.{family} failed: {detail}", None)]
+    return entries, to_errors(findings)

@@ -1,0 +1,234 @@
+"""Policy in force (SPEC §4): scope-then-recency resolution over the seed and the books.
+
+For a date D the most specific scope that has a directive of the kind dated on or before D
+wins (county+procedure, county, procedure, global), and within it the latest such directive.
+A tier set is every `relief-tier` of the latest date in the winning scope, replaced whole by a
+newer set. Directives dated after the audit date are not used.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from ledger import policy_rules
+from ledger.findings import Finding
+from ledger.findings import location
+from ledger.policy_rules import Rule
+
+
+@dataclasses.dataclass(frozen=True)
+class Tier:
+    """One band: ratio_from ≤ ratio < ratio_to pays minimum ≤ amount ≤ maximum."""
+
+    ratio_from: Decimal
+    ratio_to: Decimal
+    minimum: Decimal
+    maximum: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class TierSet:
+    """The tiers in force: one date's set in one scope."""
+
+    tiers: tuple[Tier, ...]
+    date: datetime.date
+    currency: str
+    origin: str
+
+    def find(self, ratio: Decimal) -> Tier | None:
+        """Return the tier whose half-open range holds the ratio, or None."""
+        for tier in self.tiers:
+            if tier.ratio_from <= ratio < tier.ratio_to:
+                return tier
+        return None
+
+    @property
+    def lowest(self) -> Decimal:
+        """Return the lowest ratio a tier covers."""
+        return min(t.ratio_from for t in self.tiers)
+
+    @property
+    def highest(self) -> Decimal:
+        """Return the ratio at and above which only a conference decides."""
+        return max(t.ratio_to for t in self.tiers)
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """A resolved setting: its value(s) and the directive it comes from."""
+
+    values: tuple[Any, ...]
+    currency: str
+    rule: Rule
+
+    @property
+    def value(self) -> Any:
+        """Return the setting's last value (the ceiling, the number of days, the share)."""
+        return self.values[-1]
+
+    @property
+    def origin(self) -> str:
+        """Return how messages cite it: "policy of 2015-06-01"."""
+        return self.rule.origin
+
+
+_Key = tuple[str, str, str, str]  # kind, level, county, procedure
+
+
+class Policy:
+    """The seed plus the books' valid policy directives dated on or before the audit date."""
+
+    def __init__(self, rules: Iterable[Rule], findings: list[Finding]) -> None:
+        """Index the rules by kind and scope; keep the POLICY-INVALID findings."""
+        self.findings = findings
+        self._rules: dict[_Key, list[Rule]] = defaultdict(list)
+        self._tiers: dict[str, dict[datetime.date, list[Rule]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for rule in rules:
+            if rule.kind == "relief-tier":
+                self._tiers[rule.county][rule.date].append(rule)
+                continue
+            level = rule.values[0] if rule.kind == "relief-authority" else ""
+            self._rules[(rule.kind, level, rule.county, rule.procedure)].append(rule)
+        for bucket in self._rules.values():
+            bucket.sort(key=lambda r: r.date)
+        self._dates = {key: [r.date for r in bucket] for key, bucket in self._rules.items()}
+        self._tier_dates = {c: sorted(sets) for c, sets in self._tiers.items()}
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def _latest(self, key: _Key, on: datetime.date) -> Rule | None:
+        dates = self._dates.get(key)
+        if not dates:
+            return None
+        i = bisect.bisect_right(dates, on)
+        return self._rules[key][i - 1] if i else None
+
+    def _resolve(
+        self, kind: str, level: str, county: str, procedure: str, on: datetime.date
+    ) -> Setting | None:
+        cache_key = (kind, level, county, procedure, on)
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
+        scopes = [(county, procedure), (county, ""), ("", procedure), ("", "")]
+        found = None
+        for scope_county, scope_procedure in scopes:
+            if (scope_county and not county) or (scope_procedure and not procedure):
+                continue
+            rule = self._latest((kind, level, scope_county, scope_procedure), on)
+            if rule is not None:
+                values = rule.values[1:] if kind == "relief-authority" else rule.values
+                found = Setting(values, rule.currency, rule)
+                break
+        self._cache[cache_key] = found
+        return found
+
+    def authority(
+        self, level: str, county: str, procedure: str, on: datetime.date
+    ) -> Setting | None:
+        """Return the ceiling of an approval level (township/county); None for conference."""
+        if level not in policy_rules.LEVELS:
+            return None
+        return self._resolve("relief-authority", level, county, procedure, on)
+
+    def setting(self, kind: str, county: str, on: datetime.date) -> Setting:
+        """Return a county-scoped setting (deadlines, windows, allocation range, idle share).
+
+        The seed always provides one, so this never fails for a seed kind.
+        """
+        found = self._resolve(kind, "", county, "", on)
+        if found is None:  # Only when asked for a kind the seed does not have.
+            raise LookupError(kind)
+        return found
+
+    def days(self, kind: str, county: str, on: datetime.date) -> int:
+        """Return a number of days (advance-deadline, split-window, notice-days, ...)."""
+        return int(self.setting(kind, county, on).value)
+
+    def tiers(self, county: str, on: datetime.date) -> TierSet:
+        """Return the tier set in force: the latest set ≤ on, county scope before global."""
+        cache_key = ("tiers", county, on)
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
+        found: TierSet | None = None
+        for scope in ([county] if county else []) + [""]:
+            dates = self._tier_dates.get(scope, [])
+            i = bisect.bisect_right(dates, on)
+            if i:
+                rules = self._tiers[scope][dates[i - 1]]
+                tiers = tuple(
+                    sorted((Tier(*r.values) for r in rules), key=lambda t: t.ratio_from)
+                )
+                found = TierSet(tiers, rules[0].date, rules[0].currency, rules[0].origin)
+                break
+        assert found is not None  # The seed always has a tier set.
+        self._cache[cache_key] = found
+        return found
+
+
+def build(
+    entries: Iterable[data.Directive], counties: Iterable[str], as_of: datetime.date
+) -> Policy:
+    """Return the policy of the books as of the audit date, with its POLICY-INVALID findings."""
+    county_set = frozenset(counties)
+    rules: list[Rule] = list(policy_rules.SEED_RULES)
+    findings: list[Finding] = []
+    own: list[Rule] = []
+    for entry in entries:
+        if not policy_rules.is_policy(entry) or entry.date > as_of:
+            continue
+        parsed = policy_rules.parse(entry, county_set)
+        if isinstance(parsed, Finding):
+            findings.append(parsed)
+        else:
+            own.append(parsed)
+    for first, second in policy_rules.conflicts(own):
+        file, line = location(second.meta)
+        first_file, first_line = location(first.meta)
+        findings.append(
+            Finding(
+                code="POLICY-INVALID",
+                message=(
+                    f'POLICY-INVALID custom "{second.kind}" of {second.date}: values '
+                    f"{list(map(str, second.values))} disagree with {list(map(str, first.values))} "
+                    f"of the same scope and date at {first_file}:{first_line}"
+                ),
+                file=file,
+                line=line,
+                date=second.date.isoformat(),
+                county=second.county,
+                key=second.kind,
+            )
+        )
+    tier_sets: dict[tuple[str, datetime.date], list[Rule]] = defaultdict(list)
+    for rule in own:
+        if rule.kind == "relief-tier":
+            tier_sets[(rule.county, rule.date)].append(rule)
+    for tier_set in tier_sets.values():
+        for first, second in policy_rules.overlaps(tier_set):
+            file, line = location(second.meta)
+            findings.append(
+                Finding(
+                    code="POLICY-INVALID",
+                    message=(
+                        f'POLICY-INVALID custom "relief-tier" {second.values[0]} '
+                        f"{second.values[1]} of {second.date}: its ratio range overlaps "
+                        f"{first.values[0]}-{first.values[1]} of the same set"
+                    ),
+                    file=file,
+                    line=line,
+                    date=second.date.isoformat(),
+                    county=second.county,
+                    key="relief-tier",
+                )
+            )
+    rules.extend(own)
+    return Policy(rules, findings)
