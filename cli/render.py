@@ -17,9 +17,10 @@ def _relative(path: str) -> str:
     if not path or path.startswith("<"):
         return path
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:
         return path
+    return path if relative.startswith("..") else relative
 
 
 def as_json(findings: Sequence[Finding]) -> str:

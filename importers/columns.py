@@ -48,9 +48,17 @@ class Field:
 
 BANK_FIELDS: tuple[Field, ...] = (
     Field("seq", ("序号", "编号", "行号")),
-    Field("name", ("姓名", "户名", "收款人", "收款人姓名", "收款户名", "账户名称"), required=True),
+    Field(
+        "name",
+        ("姓名", "户名", "收款人", "收款人姓名", "收款户名", "账户名称"),
+        required=True,
+    ),
     Field("id_number", ("身份证号", "证件号码", "身份证号码", "证件号", "身份证")),
-    Field("card", ("卡号", "账号", "收款账号", "银行卡号", "收款卡号", "收款人账号"), required=True),
+    Field(
+        "card",
+        ("卡号", "账号", "收款账号", "银行卡号", "收款卡号", "收款人账号"),
+        required=True,
+    ),
     Field("amount", ("金额", "代发金额", "交易金额", "发放金额"), required=True, unit=True),
     Field("memo", ("摘要", "用途", "附言")),
     Field("status", ("状态", "处理结果", "交易状态", "处理状态")),
@@ -62,7 +70,9 @@ REGISTER_FIELDS: tuple[Field, ...] = (
     Field("case", ("案件编号", "案件号", "审批编号"), required=True),
     Field("name", ("姓名", "申请人", "救助对象"), required=True),
     Field("id_number", ("身份证号", "证件号码", "身份证号码"), required=True),
-    Field("township", ("乡镇(街道)", "乡镇", "街道", "乡镇街道", "乡镇/街道"), required=True),
+    Field(
+        "township", ("乡镇(街道)", "乡镇", "街道", "乡镇街道", "乡镇/街道"), required=True
+    ),
     Field("procedure", ("救助程序", "程序"), required=True),
     Field("approval", ("审批层级", "层级"), required=True),
     Field("approver", ("审批人", "审批单位", "审批机关"), required=True),
@@ -111,7 +121,17 @@ def _lookup(fields: tuple[Field, ...]) -> dict[str, tuple[Field, bool]]:
     return table
 
 
-def match_cell(cell: Cell, lookup: dict[str, tuple[Field, bool]]) -> tuple[Field, bool, str] | None:
+def split_unit(text: str) -> tuple[str, str]:
+    """Return (name, unit) of a normalised header: `金额(分)` → (`金额`, `分`)."""
+    match = _UNIT.match(text)
+    if match is None:
+        return text, ""
+    return match.group(1), "分" if match.group(2) == "分" else "元"
+
+
+def match_cell(
+    cell: Cell, lookup: dict[str, tuple[Field, bool]]
+) -> tuple[Field, bool, str] | None:
     """Return (field, secondary, unit) named by a header cell, or None."""
     if not isinstance(cell, str) or not cell:
         return None
@@ -119,11 +139,11 @@ def match_cell(cell: Cell, lookup: dict[str, tuple[Field, bool]]) -> tuple[Field
     found = lookup.get(text)
     if found is not None:
         return found[0], found[1], ""
-    match = _UNIT.match(text)
-    if match is not None:
-        found = lookup.get(match.group(1))
+    name, unit = split_unit(text)
+    if unit:
+        found = lookup.get(name)
         if found is not None and found[0].unit:
-            return found[0], found[1], "分" if match.group(2) == "分" else "元"
+            return found[0], found[1], unit
     return None
 
 
@@ -137,7 +157,7 @@ def _matches(cells: Sequence[Cell], lookup: dict[str, tuple[Field, bool]]) -> se
 
 
 def _columns(
-    table: Table, row: int, cells: Sequence[Cell], fields: tuple[Field, ...]
+    table: Table, row: int, cells: Sequence[Cell], fields: tuple[Field, ...], strict: bool
 ) -> dict[str, Column]:
     lookup = _lookup(fields)
     primary: dict[str, Column] = {}
@@ -150,6 +170,8 @@ def _columns(
         target = secondary if is_secondary else primary
         header = str(cell).strip()
         if field.key in target:
+            if not strict:
+                continue
             raise InputError(
                 table.path,
                 f"two columns give {field.label}: {target[field.key].header} and {header}",
@@ -162,17 +184,22 @@ def _columns(
     return primary
 
 
-def find_header(table: Table, fields: tuple[Field, ...], what: str) -> Header | None:
-    """Return the header row of a table, or None when no row names the required fields.
+def find_header(
+    table: Table, fields: tuple[Field, ...], what: str, strict: bool = True
+) -> Header | None:
+    """Return the header row of a table, or None when no row looks like a header.
 
     Args:
       table: the rows read.
       fields: BANK_FIELDS or REGISTER_FIELDS.
       what: the kind of file, for messages ("a bank file").
+      strict: raise for a header with a required column missing or a field named twice;
+        when False (for identifying a file), return the best candidate instead.
 
     Raises:
-      InputError: the best candidate row misses a required column but names at least
-        three fields (a header with a column missing), or names a field twice.
+      InputError: (strict) the best candidate row names at least three fields but misses
+        a required one, or names a field twice.
+
     """
     lookup = _lookup(fields)
     required = {field.key for field in fields if field.required}
@@ -180,15 +207,50 @@ def find_header(table: Table, fields: tuple[Field, ...], what: str) -> Header | 
     for position, (row, cells) in enumerate(table.rows[:HEADER_SEARCH]):
         keys = _matches(cells, lookup)
         if required <= keys:
-            return Header(row, position, _columns(table, row, cells, fields))
+            return Header(row, position, _columns(table, row, cells, fields, strict))
         if len(keys) >= 3 and (best is None or len(keys) > len(best[2])):
             best = (position, row, keys)
-    if best is not None:
-        missing = [field for field in fields if field.required and field.key not in best[2]]
-        raise InputError(
-            table.path,
-            f"{what} needs a column {missing[0].label}; the header has none",
-            best[1],
-            missing[0].names[0],
+    if best is None:
+        return None
+    position, row, keys = best
+    if not strict:
+        return Header(
+            row, position, _columns(table, row, table.rows[position][1], fields, False)
         )
-    return None
+    missing = [field for field in fields if field.required and field.key not in keys]
+    raise InputError(
+        table.path,
+        f"{what} needs a column {missing[0].label}; the header has none",
+        row,
+        missing[0].names[0],
+    )
+
+
+#: Keys of title lines above the header, a TXT summary line and footer lines, by meaning.
+#: A key may carry a unit (`总金额(分)`).
+TITLE_KEYS: dict[str, str] = {
+    "批次号": "batch",
+    "批次": "batch",
+    "批次编号": "batch",
+    "代发日期": "date",
+    "发放日期": "date",
+    "付款账号": "payer",
+    "付款账户": "payer",
+    "付款人账号": "payer",
+    "出款账号": "payer",
+    "总笔数": "count",
+    "笔数": "count",
+    "合计笔数": "count",
+    "总金额": "total",
+    "合计金额": "total",
+    "成功笔数": "paid_count",
+    "成功金额": "paid_total",
+    "失败笔数": "failed_count",
+    "失败金额": "failed_total",
+}
+
+#: Keys that mean a total only on a footer line (`合计 笔数: 3 金额: 1350.00`).
+FOOTER_KEYS: dict[str, str] = {"金额": "total"}
+
+#: A footer line starts with one of these.
+FOOTER_WORDS = ("合计", "汇总", "总计", "共计")

@@ -17,6 +17,7 @@ class InputError(Exception):
       message: what is wrong, one sentence without the location.
       row: the 1-based physical row (line) of the file, or None for the whole file.
       column: the column's header as written in the file, or None.
+
     """
 
     def __init__(

@@ -28,7 +28,16 @@ import python_calamine
 from importers.errors import InputError
 
 #: One raw cell: what csv or calamine returned.
-Cell = str | int | float | bool | datetime.date | datetime.datetime | datetime.time | datetime.timedelta
+Cell = (
+    str
+    | int
+    | float
+    | bool
+    | datetime.date
+    | datetime.datetime
+    | datetime.time
+    | datetime.timedelta
+)
 
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -44,6 +53,7 @@ class Table:
       sha256: hex SHA-256 of the file's bytes.
       format: "csv", "txt" (`|`-delimited), "tsv", "xlsx" or "xls".
       rows: (1-based physical row number, cells) for every row with a filled cell.
+
     """
 
     path: str
@@ -57,6 +67,7 @@ def decode(path: str, data: bytes) -> str:
 
     Raises:
       InputError: the bytes are neither.
+
     """
     try:
         return data.decode("utf-8-sig")
@@ -78,8 +89,12 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _text_rows(text: str, delimiter: str) -> list[tuple[int, Sequence[Cell]]]:
-    quoting = csv.QUOTE_NONE if delimiter == "|" else csv.QUOTE_MINIMAL
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
+    source = io.StringIO(text, newline="")
+    # A `|` file is not quoted: a quote in a memo is a plain character there.
+    if delimiter == "|":
+        reader = csv.reader(source, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.reader(source, delimiter=delimiter)
     rows: list[tuple[int, Sequence[Cell]]] = []
     append = rows.append
     for cells in reader:
@@ -118,6 +133,7 @@ def read_table(path: str | Path, limit: int | None = None) -> Table:
 
     Raises:
       InputError: unreadable, undecodable or empty.
+
     """
     name = str(path)
     try:

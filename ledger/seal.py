@@ -58,8 +58,8 @@ def _value(value: Any) -> Any:
 
 def _meta(meta: Mapping[str, Any] | None) -> list[list[Any]]:
     """Return the user-written metadata as sorted [key, value] pairs."""
-    if not meta:
-        return []
+    if not meta or (len(meta) == 2 and "lineno" in meta and "filename" in meta):
+        return []  # Most postings: nothing but where they were written.
     return [
         [key, _value(meta[key])]
         for key in sorted(meta)
@@ -150,7 +150,13 @@ def _document(entry: data.Document, root: str | None) -> list[Any] | None:
         # books can move to another machine without breaking their seals.
         with contextlib.suppress(ValueError):  # Another drive (Windows): keep it absolute.
             filename = os.path.relpath(filename, root).replace(os.sep, "/")
-    return [entry.account, filename, _sorted(entry.tags), _sorted(entry.links), _meta(entry.meta)]
+    return [
+        entry.account,
+        filename,
+        _sorted(entry.tags),
+        _sorted(entry.links),
+        _meta(entry.meta),
+    ]
 
 
 def _event(entry: data.Event, root: str | None) -> list[Any]:

@@ -13,11 +13,16 @@ import binascii
 import hashlib
 import os
 from pathlib import Path
+from typing import TypeAlias
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+#: The key types, for callers that do not import `cryptography` themselves.
+PrivateKey: TypeAlias = Ed25519PrivateKey
+PublicKey: TypeAlias = Ed25519PublicKey
 
 PRIVATE_NAME = "seal-key.pem"
 PUBLIC_NAME = "seal-key.pub.pem"

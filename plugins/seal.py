@@ -20,7 +20,9 @@ __plugins__ = ("seal",)
 
 
 def seal(
-    entries: list[data.Directive], options_map: dict[str, Any], config_str: str | None = None
+    entries: list[data.Directive],
+    options_map: dict[str, Any],
+    config_str: str | None = None,
 ) -> tuple[list[data.Directive], list[Any]]:
     """Return the entries unchanged and a SEAL-BROKEN error for every broken seal."""
     return plugin.run("seal", entries, options_map, config_str)

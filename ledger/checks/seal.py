@@ -60,7 +60,9 @@ def verify(entries: Sequence[data.Directive], root: str | None = None) -> list[F
         if not seal_mod.VALUE_RE.fullmatch(written):
             shown = repr(written) if written else "no single string value"
             findings.append(
-                _finding(entry, f"{shown} is not a seal value v1:<64 hex digits> (malformed)")
+                _finding(
+                    entry, f"{shown} is not a seal value v1:<64 hex digits> (malformed)"
+                )
             )
         elif written != value:
             findings.append(

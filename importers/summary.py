@@ -1,0 +1,173 @@
+"""Title, summary and footer lines of a bank file: batch, date, payer account, totals.
+
+SPEC §10 lets a bank file carry, above its header, lines such as `批次号：B20240305001`, a
+key in one cell and its value in the next (`代发日期 | 2024-03-05`), or - as TXT files do -
+a line of keys followed by a line of values (`批次号|总笔数|总金额|代发日期|付款账号`). Below
+the detail rows a footer line starting with 合计/汇总 may give the total (in the amount
+column, `金额：…` or `共3笔`), and summary lines may give success and failure subtotals.
+Each such value is a `Fact`; `check` compares the totals with the detail rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from importers import cells
+from importers.columns import FOOTER_KEYS
+from importers.columns import TITLE_KEYS
+from importers.columns import normalise
+from importers.columns import split_unit
+from importers.errors import InputError
+from importers.table import Cell
+
+_PIECES = re.compile(r"[\s;；，]+")  # not the ASCII comma: it separates thousands
+_PAIR = re.compile(r"([^:：]+)[:：](.*)")
+_COUNT = re.compile(r"(\d+)\s*笔")
+
+#: What each total key is checked against, for messages.
+_MEANING = {
+    "count": "detail rows",
+    "total": "detail rows",
+    "paid_count": "paid (成功) rows",
+    "paid_total": "paid (成功) rows",
+    "failed_count": "failed or returned (失败/退票) rows",
+    "failed_total": "failed or returned (失败/退票) rows",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Fact:
+    """One key and value found in a title, summary or footer line."""
+
+    key: str  # a value of TITLE_KEYS or FOOTER_KEYS: "batch", "date", "total", ...
+    value: Cell
+    row: int
+    label: str  # the key as written, for messages: 总金额
+    unit: str = ""  # "分" when the key (or the amount column) says the value is in fen
+
+
+def _key(text: str, footer: bool) -> tuple[str, str] | None:
+    name = normalise(text)
+    key = TITLE_KEYS.get(name) or (FOOTER_KEYS.get(name) if footer else None)
+    if key is not None:
+        return key, ""
+    name, unit = split_unit(name)
+    key = TITLE_KEYS.get(name) or (FOOTER_KEYS.get(name) if footer else None)
+    if key in ("total", "paid_total", "failed_total"):
+        return key, unit
+    return None
+
+
+def _is_key(cell: Cell, footer: bool) -> bool:
+    return isinstance(cell, str) and bool(cell.strip()) and _key(cell, footer) is not None
+
+
+def in_row(row: int, values: Sequence[Cell], footer: bool = False) -> list[Fact]:
+    """Return the facts of one line: `key：value` texts and key cells before value cells."""
+    facts: list[Fact] = []
+    i = 0
+    while i < len(values):
+        cell = values[i]
+        i += 1
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        label = cell.strip()
+        found = _key(label, footer)
+        if found is not None:
+            while i < len(values) and values[i] == "":
+                i += 1
+            if i < len(values) and not _is_key(values[i], footer):
+                facts.append(Fact(found[0], values[i], row, label.rstrip(":："), found[1]))
+                i += 1
+            continue
+        for piece in _PIECES.split(label):
+            match = _PAIR.fullmatch(piece)
+            found = _key(match.group(1), footer) if match else None
+            if match is not None and found is not None and match.group(2).strip():
+                facts.append(
+                    Fact(found[0], match.group(2).strip(), row, match.group(1), found[1])
+                )
+        if footer and (count := _COUNT.search(label)) is not None:
+            facts.append(Fact("count", count.group(1), row, label))
+    return facts
+
+
+def in_title(rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[Fact]:
+    """Return the facts of the lines above the header (a keys line takes the next line)."""
+    facts: list[Fact] = []
+    skip = False
+    for position, (row, values) in enumerate(rows):
+        if skip:
+            skip = False
+            continue
+        filled = [cell for cell in values if cell != ""]
+        if len(filled) >= 2 and all(_is_key(cell, False) for cell in filled):
+            if position + 1 < len(rows):
+                below = rows[position + 1][1]
+                for index, cell in enumerate(values):
+                    if cell != "" and index < len(below) and below[index] != "":
+                        key, unit = _key(str(cell), False) or ("", "")
+                        facts.append(
+                            Fact(key, below[index], row + 1, str(cell).strip(), unit)
+                        )
+                skip = True
+            continue
+        facts.extend(in_row(row, values))
+    return facts
+
+
+def single(path: str, facts: Sequence[Fact], key: str) -> Fact | None:
+    """Return the one fact of a key (batch, date, payer); two different values are refused."""
+    found = [fact for fact in facts if fact.key == key]
+    for fact in found[1:]:
+        if cells.text(fact.value) != cells.text(found[0].value):
+            raise InputError(
+                path,
+                f"{fact.label} {cells.text(fact.value)} differs from "
+                f"{cells.text(found[0].value)} on row {found[0].row}",
+                fact.row,
+                fact.label,
+            )
+    return found[0] if found else None
+
+
+def _number(path: str, fact: Fact) -> Decimal:
+    try:
+        if fact.key.endswith("count"):
+            text = cells.text(fact.value)
+            if not text.isdigit():
+                raise cells.CellError(f"{fact.label} {text} is not a whole number")
+            return Decimal(text)
+        return cells.amount(fact.value, fen=fact.unit == "分", zero=True)
+    except cells.CellError as exc:
+        raise InputError(path, str(exc), fact.row, fact.label) from None
+
+
+def check(path: str, facts: Sequence[Fact], actual: dict[str, Decimal]) -> None:
+    """Compare every total and subtotal fact with the rows' figures.
+
+    Args:
+      path: the file, for messages.
+      facts: the facts found.
+      actual: the figure of each total key (`count`, `total`, `paid_count`, ...); a key
+        missing (subtotals of a request file) is not checked.
+
+    Raises:
+      InputError: a figure differs from its rows, or is not a number.
+
+    """
+    for fact in facts:
+        if fact.key not in _MEANING or fact.key not in actual:
+            continue
+        said = _number(path, fact)
+        if said != actual[fact.key]:
+            raise InputError(
+                path,
+                f"{fact.label} says {said} but the {_MEANING[fact.key]} "
+                f"{'number' if fact.key.endswith('count') else 'add up to'} {actual[fact.key]}",
+                fact.row,
+                fact.label,
+            )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import write_books
+from ledgers import PRELUDE
+
+from cli.main import main
+from ledger import audit
+from ledger import books as books_mod
+from ledger.findings import CODES
+from ledger.findings import Finding
+from ledger.findings import JSON_FIELDS
+
+
+def test_syntax_error_is_fatal(tmp_path: Path) -> None:
+    path = write_books(tmp_path, PRELUDE + "2020-01-01 open assets:lower\n")
+    with pytest.raises(books_mod.BooksError, match="cannot be read"):
+        books_mod.load(path)
+
+
+def test_missing_include_is_fatal(tmp_path: Path) -> None:
+    path = write_books(tmp_path, PRELUDE + 'include "2025/missing.beancount"\n')
+    with pytest.raises(books_mod.BooksError, match="does not match any files"):
+        books_mod.load(path)
+
+
+def test_missing_books_file(tmp_path: Path) -> None:
+    with pytest.raises(books_mod.BooksError, match="no such books file"):
+        books_mod.load(tmp_path / "nope.beancount")
+
+
+def test_beancount_errors_become_findings(tmp_path: Path) -> None:
+    path = write_books(
+        tmp_path, PRELUDE + "2020-01-01 balance Assets:Treasury:Yingze  5.00 CNY\n"
+    )
+    books = books_mod.load(path, datetime.date(2021, 1, 1))
+    findings = [f for f in audit.audit(books) if f.code == "BEANCOUNT"]
+    assert len(findings) == 1
+    assert "Balance failed for 'Assets:Treasury:Yingze'" in findings[0].message
+    assert findings[0].line == PRELUDE.count("\n") + 1
+
+
+def test_plugin_findings_are_set_aside(tmp_path: Path) -> None:
+    # The plugin's as_of is far in the past; the audit runs its own checks with its own date.
+    text = 'plugin "plugins.integrity" "{\'as_of\': \'2000-01-01\'}"\n' + PRELUDE
+    text += '2018-01-01 custom "notice-days" "seven"\n'
+    books = books_mod.load(write_books(tmp_path, text), datetime.date(2021, 1, 1))
+    assert books.errors == []
+    codes = [f.code for f in audit.audit(books)]
+    assert codes == ["POLICY-INVALID"]
+
+
+def test_plugin_bad_config_is_one_error(tmp_path: Path) -> None:
+    from beancount import loader
+
+    text = 'plugin "plugins.integrity" "{as_of: nope"\n' + PRELUDE
+    _, errors, _ = loader.load_string(text)
+    assert len(errors) == 1
+    assert "plugins.integrity: config" in errors[0].message
+
+
+def test_audit_json_has_exactly_the_spec_fields(tmp_path: Path) -> None:
+    path = write_books(tmp_path, PRELUDE + '2018-01-01 custom "split-window" -1\n')
+    result = CliRunner().invoke(main, ["audit", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    rows = json.loads(result.stdout)
+    assert [tuple(r) for r in rows] == [JSON_FIELDS]
+    assert rows[0]["code"] == "POLICY-INVALID"
+    assert rows[0]["severity"] == "error"
+    assert rows[0]["explained"] is False
+
+
+def test_explained_findings_leave_the_exit_code(tmp_path: Path) -> None:
+    text = PRELUDE + "2018-01-01 open Assets:Cash:Yingze:Nowhere CNY\n"
+    path = write_books(tmp_path, text)
+    assert CliRunner().invoke(main, ["audit", str(path)]).exit_code == 1
+    text += (
+        '2018-02-01 custom "explained" "ACCOUNT-INVALID" "Assets:Cash:Yingze:Nowhere"\n'
+        '  reason: "closed before the merger"\n  by: "审计科"\n'
+    )
+    path = write_books(tmp_path, text)
+    result = CliRunner().invoke(main, ["audit", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "[explained]" in result.stdout
+
+
+def test_finding_amount_format() -> None:
+    from decimal import Decimal
+
+    finding = Finding("OVER-AUTHORITY", "OVER-AUTHORITY x", amount=Decimal("650"))
+    assert finding.to_json()["amount"] == "650.00"
+    assert Finding("X", "x", amount=Decimal("1.5")).to_json()["amount"] == "1.50"
+    assert Finding("X", "x").to_json()["amount"] == ""
+    assert "BANK-UNMATCHED" in CODES and "EXPORT-MISMATCH" in CODES
