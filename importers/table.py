@@ -88,7 +88,9 @@ def sniff_delimiter(text: str) -> str:
     return max(counts, key=lambda delim: counts[delim])
 
 
-def _text_rows(text: str, delimiter: str) -> list[tuple[int, Sequence[Cell]]]:
+def _text_rows(
+    text: str, delimiter: str, limit: int | None
+) -> list[tuple[int, Sequence[Cell]]]:
     source = io.StringIO(text, newline="")
     # A `|` file is not quoted: a quote in a memo is a plain character there.
     if delimiter == "|":
@@ -101,6 +103,8 @@ def _text_rows(text: str, delimiter: str) -> list[tuple[int, Sequence[Cell]]]:
         # `any` on strings is a C-level loop: rows of empty cells are dropped cheaply.
         if any(cells):
             append((reader.line_num, cells))
+            if limit is not None and len(rows) >= limit:
+                break
     return rows
 
 
@@ -150,7 +154,7 @@ def read_table(path: str | Path, limit: int | None = None) -> Table:
         text = decode(name, data)
         delimiter = sniff_delimiter(text)
         fmt = {"|": "txt", ",": "csv", "\t": "tsv"}[delimiter]
-        rows = _text_rows(text, delimiter)
+        rows = _text_rows(text, delimiter, limit)
     if not rows:
         raise InputError(name, "the file is empty: it has no filled row")
     if limit is not None:

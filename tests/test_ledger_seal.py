@@ -352,7 +352,7 @@ def test_trusted_key_must_be_an_ed25519_public_key() -> None:
 def test_plugin_reports_a_broken_seal_at_the_seal(tmp_path: Path) -> None:
     text = 'plugin "plugins.seal"\n' + _sealed(tmp_path)
     path = _write(tmp_path, text)
-    _, errors, _ = loader.load_file(str(path))
+    _, errors, _ = loader._load([(str(path), True)], None, None, None)
     assert errors == []
     _write(tmp_path, text.replace("-450.00 CNY", "-451.00 CNY"))
     _, errors, _ = loader._load([(str(path), True)], None, None, None)
