@@ -192,6 +192,8 @@ def id_number(cell: Cell) -> str:
     problem = recipients.id_problem(raw)
     if problem is not None:
         raise CellError(f"ID number {recipients.mask(raw)}: {problem}")
+    if len(raw) == 18 and raw.isascii() and raw.isalnum():
+        return raw.upper()  # already canonical but for case: skip a second NFKC pass
     return recipients.canonical_id(raw)
 
 
@@ -210,7 +212,10 @@ def card(cell: Cell, what: str = "card number", lengths: tuple[int, int] = (12, 
 
     """
     raw = number_text(cell, what)
-    digits = recipients.normalise(raw).replace("-", "")
+    if raw.isdigit() and raw.isascii():
+        digits = raw  # the usual case: plain ASCII digits need no normalising
+    else:
+        digits = recipients.normalise(raw).replace("-", "")
     if not digits:
         raise CellError(f"{what} is empty")
     if not digits.isdigit() or not digits.isascii():

@@ -50,6 +50,7 @@ class AccountInfo:
       county: county component.
       township: township component ("" for county-level accounts).
       procedure: small, general or emergency for relief accounts, else "".
+
     """
 
     account: str

@@ -44,6 +44,7 @@ class Books:
       as_of: the audit date.
       main_file: absolute path of the top-level file ("" for books from a string).
       errors: Beancount's own errors (not the project plugins' findings).
+
     """
 
     def __init__(
@@ -130,6 +131,7 @@ def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Bo
 
     Raises:
       BooksError: the file is missing, or the books have syntax errors or missing includes.
+
     """
     main = Path(path).resolve()
     if not main.is_file():

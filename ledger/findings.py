@@ -82,6 +82,7 @@ class Finding:
       explained: True when a `custom "explained"` entry covers it.
       entry: the Beancount entry it is about, if any (not exported).
       key: the subject an `explained` directive can name (case, else account), if not `case`.
+
     """
 
     code: str

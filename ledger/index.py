@@ -37,6 +37,7 @@ class Disbursement:
       case: its `case` metadata ("" if missing).
       recipient: its `recipient` metadata ("" if missing).
       settlement: True when it moves an advance into emergency relief.
+
     """
 
     entry: data.Transaction
@@ -53,12 +54,12 @@ class Disbursement:
     @property
     def date(self) -> datetime.date:
         """Return the transaction's date."""
-        return self.entry.date  # type: ignore[no-any-return]
+        return self.entry.date
 
     @property
     def meta(self) -> dict[str, Any]:
         """Return the transaction's metadata."""
-        return self.entry.meta  # type: ignore[no-any-return]
+        return self.entry.meta
 
     @property
     def is_advance(self) -> bool:

@@ -8,10 +8,12 @@ showing the values it was parsed into.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+from typing import TypeGuard
 
 from beancount.core import amount as bc_amount
 from beancount.core import data
@@ -62,6 +64,7 @@ class Rule:
       county: scope county, or "".
       procedure: scope procedure, or "".
       meta: the directive's meta (file and line).
+
     """
 
     kind: str
@@ -192,7 +195,7 @@ def parse(entry: data.Custom, counties: frozenset[str]) -> Rule | Finding:
     return Rule(entry.type, entry.date, tuple(values), currency, county, procedure, meta)
 
 
-def is_policy(entry: data.Directive) -> bool:
+def is_policy(entry: data.Directive) -> TypeGuard[data.Custom]:
     """Return True for a policy directive (and for `custom "conference"`, itself invalid)."""
     return isinstance(entry, data.Custom) and entry.type in KINDS
 
@@ -216,5 +219,5 @@ def overlaps(tier_set: list[Rule]) -> list[tuple[Rule, Rule]]:
     """Return pairs of tiers of one set whose ratio ranges overlap."""
     ordered = sorted(tier_set, key=lambda r: (r.values[0], r.values[1]))
     return [
-        (a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b.values[0] < a.values[1]
+        (a, b) for a, b in itertools.pairwise(ordered) if b.values[0] < a.values[1]
     ]

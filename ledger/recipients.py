@@ -139,6 +139,7 @@ def load_key(key_file: str | Path | None = None) -> bytes:
 
     Raises:
       KeyError_: no key, an unreadable file, not hex, or shorter than 32 bytes.
+
     """
     env = os.environ.get(KEY_ENV)
     if env:

@@ -40,7 +40,7 @@ def _prelude() -> str:
     lines.append("2015-01-01 open Equity:Opening-Balances CNY")
     for county, _ in _COUNTIES:
         lines += [
-            f'2015-01-02 * "县财政" "临时救助资金" #funding',
+            '2015-01-02 * "县财政" "临时救助资金" #funding',
             '  source: "county budget"',
             f"  Assets:Treasury:{county}  1000000.00 CNY",
             f"  Income:Funding:{county}",

@@ -13,8 +13,8 @@ from cli.main import main
 from ledger import audit
 from ledger import books as books_mod
 from ledger.findings import CODES
-from ledger.findings import Finding
 from ledger.findings import JSON_FIELDS
+from ledger.findings import Finding
 
 
 def test_syntax_error_is_fatal(tmp_path: Path) -> None:
