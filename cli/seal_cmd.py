@@ -99,7 +99,7 @@ def append_atomic(path: Path, text: str) -> None:
     help="Ed25519 private key (PEM) to sign the seal with.",
 )
 def command(books: str, through: str, key_file: str | None) -> None:
-    r"""Close the books through a date: append a seal to the main file.
+    """Close the books through a date: append a seal to the main file.
 
     The seal holds the SHA-256 of every entry dated on or before the date (docs/seal.md);
     any later edit, addition or deletion of such an entry is a SEAL-BROKEN finding.
@@ -131,7 +131,7 @@ def command(books: str, through: str, key_file: str | None) -> None:
 @click.command("keygen")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), metavar="DIR")
 def keygen_command(folder: Path) -> None:
-    r"""Write a new Ed25519 key pair for signing seals.
+    """Write a new Ed25519 key pair for signing seals.
 
     DIR/seal-key.pem is the private key (mode 0600): keep it out of the books and out of
     version control. Give DIR/seal-key.pub.pem to the auditor (`reserve audit --trust`).

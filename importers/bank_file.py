@@ -33,6 +33,7 @@ from importers.columns import find_header
 from importers.errors import InputError
 from importers.table import Cell
 from importers.table import Table
+from importers.table import bulk
 from importers.table import read_table
 
 #: Status texts (upper-cased) and what they mean.
@@ -237,6 +238,11 @@ def read_bank_file(path: str | Path) -> BankFile:
         cell, totals that differ from the rows, or no date.
 
     """
+    with bulk():
+        return _read(path)
+
+
+def _read(path: str | Path) -> BankFile:
     table = read_table(path)
     header = find_header(table, BANK_FIELDS, "a bank file")
     if header is None:

@@ -26,6 +26,7 @@ from importers.columns import REGISTER_FIELDS
 from importers.columns import find_header
 from importers.errors import InputError
 from importers.table import Cell
+from importers.table import bulk
 from importers.table import read_table
 
 PROCEDURES: dict[str, str] = {
@@ -195,6 +196,11 @@ def read_register(path: str | Path) -> Register:
         cell, a row not well formed, or a case number used twice.
 
     """
+    with bulk():
+        return _read(path)
+
+
+def _read(path: str | Path) -> Register:
     table = read_table(path)
     header = find_header(table, REGISTER_FIELDS, "an approval register")
     if header is None:

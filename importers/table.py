@@ -15,11 +15,14 @@ record ends) so that every later message can name it. Interpreting cells is the 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime
+import gc
 import hashlib
 import io
+from collections.abc import Iterator
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -60,6 +63,22 @@ class Table:
     sha256: str
     format: str
     rows: tuple[tuple[int, Sequence[Cell]], ...]
+
+
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """Suspend the cyclic garbage collector while a file's rows are built.
+
+    Reading makes a few objects per cell and none of them form cycles; the collector's
+    passes over them took a fifth of the time of reading a 100,000-row file.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def decode(path: str, data: bytes) -> str:

@@ -17,12 +17,11 @@ check, `reserve advances` and the Fava extension; the result is computed once pe
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import weakref
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -36,8 +35,7 @@ LINK_PREFIX = "adv-"
 ADVANCES = "Assets:Advances"
 
 
-@dataclasses.dataclass(frozen=True)
-class AdvanceRow:
+class AdvanceRow(NamedTuple):
     """One advance (one `^adv-` link) as of the audit date.
 
     Attributes:
@@ -73,9 +71,9 @@ class AdvanceRow:
     settled: Decimal
     recovered: Decimal
     settled_on: datetime.date | None
-    entry: data.Transaction = dataclasses.field(compare=False, repr=False)
-    cleared_by: data.Transaction | None = dataclasses.field(compare=False, repr=False)
-    oversettled_by: data.Transaction | None = dataclasses.field(compare=False, repr=False)
+    entry: data.Transaction
+    cleared_by: data.Transaction | None
+    oversettled_by: data.Transaction | None
     as_of: datetime.date = datetime.date.min
 
     @property
@@ -103,13 +101,8 @@ class AdvanceRow:
         return (self.settled_on - self.due).days
 
 
-@dataclasses.dataclass
-class _Event:
-    date: datetime.date
-    kind: str  # advance, settle, recover
-    amount: Decimal
-    entry: data.Transaction
-    reversal: bool
+# An event of one link: (date, kind, amount, transaction, is a reversal).
+_Event = tuple[datetime.date, str, Decimal, data.Transaction, bool]
 
 
 def adv_links(entry: data.Transaction) -> list[str]:
@@ -119,128 +112,137 @@ def adv_links(entry: data.Transaction) -> list[str]:
 
 def is_advances_account(account: str) -> bool:
     """Return True for `Assets:Advances` or any account under it (well formed or not)."""
-    return account == ADVANCES or account.startswith(ADVANCES + ":")
+    return account.startswith(ADVANCES) and account[_CUT : _CUT + 1] in ("", ":")
 
 
-def _classify(entry: data.Transaction) -> tuple[list[_Event], accounts.AccountInfo | None]:
-    """Return the advance events of one linked transaction and its advances account."""
-    net = ZERO
-    relief_in = ZERO
-    relief_out = ZERO
-    info: accounts.AccountInfo | None = None
+_CUT = len(ADVANCES)
+
+
+def _classify(entry: data.Transaction, events: list[_Event]) -> str | None:
+    """Append the advance events of one linked transaction; return its advances account."""
+    net = relief_in = relief_out = ZERO
+    account = None
     for posting in entry.postings:
+        name = posting.account
         units = posting.units
         if units is None or units.number is None:
             continue
-        if is_advances_account(posting.account):
+        if name.startswith(ADVANCES) and name[_CUT : _CUT + 1] in ("", ":"):
             net += units.number
-            if info is None:
-                info = accounts.parse(posting.account)
-        elif posting.account.startswith("Expenses:Relief:"):
+            if account is None:
+                account = name
+        elif name.startswith("Expenses:Relief:"):
             if units.number > 0:
                 relief_in += units.number
             else:
                 relief_out -= units.number
-    reversal = "reversal" in (entry.tags or ())
-    events: list[_Event] = []
+    if not net:
+        return account
+    reversal = "reversal" in entry.tags if entry.tags else False
     date = entry.date
     if net > 0 and not reversal:
-        events.append(_Event(date, "advance", net, entry, False))
-    elif net < 0 and reversal and relief_in == 0:
-        events.append(_Event(date, "advance", net, entry, True))
+        events.append((date, "advance", net, entry, False))
+    elif net < 0 and reversal and not relief_in:
+        events.append((date, "advance", net, entry, True))
     elif net < 0:
         settled = min(relief_in, -net)
         if settled:
-            events.append(_Event(date, "settle", settled, entry, reversal))
+            events.append((date, "settle", settled, entry, reversal))
         if -net - settled:
-            events.append(_Event(date, "recover", -net - settled, entry, reversal))
-    elif net > 0:  # A reversal of a settlement or recovery puts the money back.
+            events.append((date, "recover", -net - settled, entry, reversal))
+    else:  # A reversal of a settlement or recovery puts the money back.
         settled = min(relief_out, net)
         if settled:
-            events.append(_Event(date, "settle", -settled, entry, True))
+            events.append((date, "settle", -settled, entry, True))
         if net - settled:
-            events.append(_Event(date, "recover", -(net - settled), entry, True))
-    return events, info
+            events.append((date, "recover", settled - net, entry, True))
+    return account
 
 
-def _linked(books: Books) -> Iterator[tuple[str, data.Transaction]]:
-    """Yield (link, transaction) for every transaction with exactly one `^adv-` link."""
-    for entry in books.index.transactions:
-        if not entry.links:
-            continue
-        links = adv_links(entry)
-        if len(links) == 1:
-            yield links[0], entry
+class _Rows:
+    """Builds rows, caching names and deadlines (many advances share a day and a place)."""
 
+    def __init__(self, books: Books) -> None:
+        self.books = books
+        self.names: dict[tuple[str, str], str] = {}
+        self.deadlines: dict[tuple[str, datetime.date], tuple[int, str]] = {}
 
-def _row(
-    books: Books, link: str, events: list[_Event], place: accounts.AccountInfo | None
-) -> AdvanceRow:
-    advanced = settled = recovered = ZERO
-    settled_on: datetime.date | None = None
-    cleared_by = oversettled_by = None
-    advance_entry: data.Transaction | None = None
-    closer: data.Transaction | None = None
-    for i, event in enumerate(events):
-        if i == 0 or events[i - 1].date != event.date:
-            closer = None
-        if event.kind == "advance":
-            advanced += event.amount
-            if advance_entry is None and not event.reversal:
-                advance_entry = event.entry
-        elif event.kind == "settle":
-            settled += event.amount
-        else:
-            recovered += event.amount
-        if event.kind != "advance":
-            closer = event.entry
-        if i + 1 < len(events) and events[i + 1].date == event.date:
-            continue  # Read the state at the end of the day only.
-        left = advanced - settled - recovered
-        if advanced > 0 and left <= 0:
-            if settled_on is None:
-                settled_on, cleared_by = event.date, closer or event.entry
-        else:
-            settled_on, cleared_by = None, None
-        if left < 0:
-            if oversettled_by is None:
-                oversettled_by = closer or event.entry
-        else:
-            oversettled_by = None
-    first = advance_entry or events[0].entry
-    case = case_of(first) or next((c for e in events if (c := case_of(e.entry))), "")
-    county = place.county if place else ""
-    township = place.township if place else ""
-    currency = _currency(first)
-    date = advance_entry.date if advance_entry is not None else None
-    due = None
-    deadline = 0
-    policy = ""
-    if date is not None:
-        setting = books.policy.setting("advance-deadline", county, date)
-        deadline = int(setting.value)
-        policy = setting.origin
-        due = date + datetime.timedelta(days=deadline)
-    return AdvanceRow(
-        link=link,
-        case=case or link[len(LINK_PREFIX) :],
-        county=county,
-        township=township,
-        township_name=books.directory.township_name(county, township) if county else township,
-        currency=currency,
-        date=date,
-        due=due,
-        deadline=deadline,
-        policy=policy,
-        advanced=advanced,
-        settled=settled,
-        recovered=recovered,
-        settled_on=settled_on,
-        entry=first,
-        cleared_by=cleared_by,
-        oversettled_by=oversettled_by,
-        as_of=books.as_of,
-    )
+    def deadline(self, county: str, date: datetime.date) -> tuple[int, str]:
+        key = (county, date)
+        found = self.deadlines.get(key)
+        if found is None:
+            setting = self.books.policy.setting("advance-deadline", county, date)
+            found = self.deadlines[key] = (int(setting.value), setting.origin)
+        return found
+
+    def name(self, county: str, township: str) -> str:
+        key = (county, township)
+        found = self.names.get(key)
+        if found is None:
+            found = self.books.directory.township_name(county, township) if county else township
+            self.names[key] = found
+        return found
+
+    def row(self, link: str, events: list[_Event], account: str | None) -> AdvanceRow:
+        advanced = settled = recovered = ZERO
+        settled_on: datetime.date | None = None
+        cleared_by = oversettled_by = closer = advance_entry = None
+        last = len(events) - 1
+        for i, (date, kind, number, entry, reversal) in enumerate(events):
+            if i and events[i - 1][0] != date:
+                closer = None
+            if kind == "advance":
+                advanced += number
+                if advance_entry is None and not reversal:
+                    advance_entry = entry
+            else:
+                closer = entry
+                if kind == "settle":
+                    settled += number
+                else:
+                    recovered += number
+            if i < last and events[i + 1][0] == date:
+                continue  # Read the state at the end of the day only.
+            left = advanced - settled - recovered
+            if advanced > 0 and left <= 0:
+                if settled_on is None:
+                    settled_on, cleared_by = date, closer or entry
+            else:
+                settled_on = cleared_by = None
+            if left < 0:
+                oversettled_by = oversettled_by or closer or entry
+            else:
+                oversettled_by = None
+        first = advance_entry or events[0][3]
+        case = case_of(first) or next((c for e in events if (c := case_of(e[3]))), "")
+        info = accounts.parse(account) if account else None
+        county = info.county if info else ""
+        township = info.township if info else ""
+        due = None
+        deadline, policy = 0, ""
+        if advance_entry is not None:
+            deadline, policy = self.deadline(county, advance_entry.date)
+            due = advance_entry.date + datetime.timedelta(days=deadline)
+        return AdvanceRow(
+            link,
+            case or link[len(LINK_PREFIX) :],
+            county,
+            township,
+            self.name(county, township),
+            _currency(first),
+            advance_entry.date if advance_entry is not None else None,
+            due,
+            deadline,
+            policy,
+            advanced,
+            settled,
+            recovered,
+            settled_on,
+            first,
+            cleared_by,
+            oversettled_by,
+            self.books.as_of,
+        )
 
 
 def _currency(entry: data.Transaction) -> str:
@@ -253,15 +255,26 @@ def _currency(entry: data.Transaction) -> str:
 def compute(books: Books) -> list[AdvanceRow]:
     """Return every advance of the books, uncached (see `all_advances`)."""
     events: dict[str, list[_Event]] = {}
-    places: dict[str, accounts.AccountInfo | None] = {}
-    for link, entry in _linked(books):
-        found, info = _classify(entry)
-        if not found:
+    places: dict[str, str | None] = {}
+    for entry in books.index.transactions:
+        if not entry.links:
             continue
-        events.setdefault(link, []).extend(found)
+        link = None
+        count = 0
+        for name in entry.links:
+            if name.startswith(LINK_PREFIX):
+                link = name
+                count += 1
+        if count != 1 or link is None:
+            continue
+        found = events.get(link)
+        if found is None:
+            found = events[link] = []
+        account = _classify(entry, found)
         if places.get(link) is None:
-            places[link] = info
-    return [_row(books, link, found, places.get(link)) for link, found in events.items()]
+            places[link] = account
+    rows = _Rows(books)
+    return [rows.row(link, found, places[link]) for link, found in events.items() if found]
 
 
 _CACHE: weakref.WeakKeyDictionary[Books, list[AdvanceRow]] = weakref.WeakKeyDictionary()

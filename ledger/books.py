@@ -19,6 +19,7 @@ from typing import Any
 from beancount import loader
 from beancount.core import data
 from beancount.parser import grammar
+from beancount.parser import lexer
 
 from ledger import directory as directory_mod
 from ledger import policy as policy_mod
@@ -105,7 +106,7 @@ def today() -> datetime.date:
 
 def is_fatal(error: Any) -> bool:
     """Return True for errors that make the books unreadable (exit 2, not a finding)."""
-    if isinstance(error, grammar.ParserError | grammar.ParserSyntaxError):
+    if isinstance(error, grammar.ParserError | grammar.ParserSyntaxError | lexer.LexerError):
         return True
     if isinstance(error, loader.LoadError):
         return any(text in error.message for text in _FATAL_LOAD)

@@ -116,6 +116,26 @@ class _Walk:
                 if key in own or (key in transit_from and self._own_transit(entry)):
                     self.tallies[key].used += number
 
+    def late_move(self, entry: data.Transaction) -> None:
+        """Count an allocation or return booked after the range for a period inside it."""
+        tags = entry.tags or frozenset()
+        if not ("allocation" in tags or "reserve-return" in tags):
+            return
+        if not self.start <= allocation_date(entry) <= self.end:
+            return
+        for posting in entry.postings:
+            info = accounts.parse(posting.account)
+            units = posting.units
+            if info is None or info.role != "reserve" or units is None or units.number is None:
+                continue
+            if units.currency != self.currency:
+                continue
+            tally = self.tallies[(info.county, info.township)]
+            if "allocation" in tags:
+                tally.allocated += units.number
+            else:
+                tally.returned -= units.number
+
     def _transit_key(self, entry: data.Transaction) -> tuple[str, str]:
         return (str(entry.meta.get("batch", "")), str(entry.meta.get("case", "")))
 
@@ -208,8 +228,13 @@ def township_report(
     """
     view = books_mod.Books(books.entries, books.options, end, books.main_file)
     walk = _Walk(view, start, end)
-    for entry in view.index.transactions:
-        walk.transaction(entry)
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        if entry.date <= end:
+            walk.transaction(entry)
+        else:
+            walk.late_move(entry)
     _count_disbursements(walk, view)
     directory = view.directory
     townships = tuple(

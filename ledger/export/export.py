@@ -1,0 +1,136 @@
+"""Export loaded books and their findings into SQL (SQLite or PostgreSQL), one book at a time.
+
+Re-exporting a book replaces exactly its rows: in one database transaction the schema is
+created if missing, the book's rows are deleted and its new rows inserted; other books are
+untouched, and a failure leaves the database as it was. Rows are plain tuples inserted with the
+driver's executemany in chunks (SQLAlchemy Core statements, no ORM): the export runs at the
+speed of the driver (see `ledger.export.bench`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import Engine
+from sqlalchemy import Table
+from sqlalchemy import delete
+from sqlalchemy import exc
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+
+from ledger.books import Books
+from ledger.export import rows as rows_mod
+from ledger.export import schema
+from ledger.export.urls import DatabaseError
+from ledger.findings import Finding
+
+#: Rows per executemany call.
+CHUNK = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    book_id: int
+    name: str
+    replaced: bool
+    counts: dict[str, int]
+
+
+def date_converter(engine: Engine | Connection) -> rows_mod.DateValue:
+    """Return how dates are passed to the driver: ISO text on SQLite, dates elsewhere."""
+    if engine.dialect.name == "sqlite":
+        return datetime.date.isoformat
+    return _same
+
+
+def _same(value: datetime.date) -> datetime.date:
+    return value
+
+
+def insert_sql(connection: Connection, table: Table) -> str:
+    """Return the driver-level INSERT of every column of a table, positional parameters."""
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(quote(c.name) for c in table.columns)
+    marks = ", ".join(mark for _ in table.columns)
+    return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
+
+
+def insert_rows(
+    connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]], chunk: int = CHUNK
+) -> None:
+    """Insert rows (tuples in column order) with executemany, `chunk` rows at a time."""
+    if not rows:
+        return
+    sql = insert_sql(connection, table)
+    for start in range(0, len(rows), chunk):
+        connection.exec_driver_sql(sql, list(rows[start : start + chunk]))
+
+
+def ensure_schema(connection: Connection) -> None:
+    """Create the tables that are missing (first use of a database)."""
+    schema.metadata.create_all(connection)
+
+
+def _book_row(books: Books, name: str, entries: int, postings: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "path": books.main_file,
+        "as_of": books.as_of,
+        "exported_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "entries": entries,
+        "postings": postings,
+        "schema_version": schema.SCHEMA_VERSION,
+    }
+
+
+def _claim_book(connection: Connection, books: Books, name: str) -> tuple[int, bool]:
+    """Return the book's id (new or existing, its old rows deleted) and whether it existed."""
+    table = schema.books
+    found = connection.execute(select(table.c.book_id).where(table.c.name == name)).scalar()
+    values = _book_row(books, name, len(books.entries), 0)
+    if found is None:
+        result = connection.execute(insert(table).values(values))
+        book_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        return book_id, False
+    for child in schema.BOOK_TABLES:
+        connection.execute(delete(child).where(child.c.book_id == found))
+    connection.execute(update(table).where(table.c.book_id == found).values(values))
+    return int(found), True
+
+
+def export(
+    engine: Engine, books: Books, name: str, found: Iterable[Finding], chunk: int = CHUNK
+) -> ExportResult:
+    """Write one book and its findings, replacing that book's earlier export.
+
+    Raises:
+      DatabaseError: the database refused the export (nothing of it is kept).
+    """
+    try:
+        with engine.begin() as connection:
+            ensure_schema(connection)
+            book_id, replaced = _claim_book(connection, books, name)
+            built = rows_mod.build(books, book_id, found, date_converter(connection))
+            counts = {}
+            for table_name, table_rows in built.tables().items():
+                insert_rows(connection, schema.metadata.tables[table_name], table_rows, chunk)
+                counts[table_name] = len(table_rows)
+            connection.execute(
+                update(schema.books)
+                .where(schema.books.c.book_id == book_id)
+                .values(postings=counts["postings"])
+            )
+    except exc.SQLAlchemyError as error:
+        reason = getattr(error, "orig", None) or error
+        raise DatabaseError(f"the export of {name!r} failed, nothing written: {reason}") from None
+    return ExportResult(book_id, name, replaced, counts)

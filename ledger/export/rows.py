@@ -1,0 +1,371 @@
+"""Rows of the SQL export, built from loaded books in one pass (plain tuples, no ORM).
+
+Each list holds tuples in the column order of its table in `ledger.export.schema`. Amounts are
+exact: integer fen (number × 100, None when the number has more than two decimals) plus the
+decimal text. Dates go through `date_value`, which the caller picks for its database (SQLite
+keeps ISO text, as SQLAlchemy's `Date` does there; PostgreSQL takes `datetime.date`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from ledger import accounts as accounts_mod
+from ledger.books import Books
+from ledger.findings import Finding
+from ledger.index import case_of
+
+Row = tuple[Any, ...]
+DateValue = Callable[[datetime.date], Any]
+
+_SKIP_META = frozenset({"filename", "lineno"})
+_STATUSES = ("paid", "failed", "pending", "returned")
+
+
+def fen(number: Decimal) -> int | None:
+    """Return number × 100 as an int, or None when it is not a whole number of fen."""
+    scaled = number.scaleb(2)
+    return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
+def as_date(value: Any) -> datetime.date | None:
+    """Return a metadata value as a date if it is one (datetime.date, not datetime)."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    return None
+
+
+@dataclasses.dataclass
+class Rows:
+    """Every table's rows for one book (book_id already filled in)."""
+
+    accounts: list[Row] = dataclasses.field(default_factory=list)
+    entries: list[Row] = dataclasses.field(default_factory=list)
+    postings: list[Row] = dataclasses.field(default_factory=list)
+    metadata: list[Row] = dataclasses.field(default_factory=list)
+    approvals: list[Row] = dataclasses.field(default_factory=list)
+    disbursements: list[Row] = dataclasses.field(default_factory=list)
+    findings: list[Row] = dataclasses.field(default_factory=list)
+    bank_batches: list[Row] = dataclasses.field(default_factory=list)
+    totals: list[Row] = dataclasses.field(default_factory=list)
+
+    def tables(self) -> dict[str, list[Row]]:
+        """Return table name -> rows, parents first (the order to insert them in)."""
+        return {
+            "entries": self.entries,
+            "accounts": self.accounts,
+            "postings": self.postings,
+            "metadata": self.metadata,
+            "approvals": self.approvals,
+            "disbursements": self.disbursements,
+            "findings": self.findings,
+            "bank_batches": self.bank_batches,
+            "totals": self.totals,
+        }
+
+
+def account_totals(entries: Iterable[data.Directive]) -> dict[tuple[str, str], Decimal]:
+    """Return the sum of every posting per (account, currency), all dates (the books' own)."""
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                units = posting.units
+                if units is not None and units.number is not None:
+                    sums[(posting.account, units.currency)] += units.number
+    return dict(sums)
+
+
+def _meta_row(book: int, entry_id: int, posting_no: int, key: str, value: Any,
+              date_value: DateValue) -> Row:
+    if isinstance(value, bool):
+        return (book, entry_id, posting_no, key, "bool", None, None, None, value)
+    if isinstance(value, Decimal | int):
+        return (book, entry_id, posting_no, key, "number", None, str(value), None, None)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return (book, entry_id, posting_no, key, "date", None, None, date_value(value), None)
+    if isinstance(value, Amount):
+        number = None if value.number is None else str(value.number)
+        text = f"{number} {value.currency}"
+        return (book, entry_id, posting_no, key, "amount", text, number, None, None)
+    return (book, entry_id, posting_no, key, "text", str(value), None, None, None)
+
+
+def _custom_text(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    if isinstance(value, Amount):
+        return f"{value.number} {value.currency}"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _entry_fields(entry: data.Directive) -> tuple[str | None, str | None, str | None, str]:
+    """Return (account, custom_type, detail, case) of a directive other than a transaction."""
+    meta_case = entry.meta.get("case") if entry.meta else None
+    case = meta_case if isinstance(meta_case, str) else ""
+    if isinstance(entry, data.Custom):
+        values = [v.value for v in entry.values]
+        if entry.type in ("approval", "payout-failed") and values and isinstance(values[0], str):
+            case = values[0]
+        return None, entry.type, " ".join(_custom_text(v) for v in values), case
+    if isinstance(entry, data.Open):
+        return entry.account, None, " ".join(entry.currencies or ()), case
+    if isinstance(entry, data.Balance):
+        return entry.account, None, f"{entry.amount.number} {entry.amount.currency}", case
+    if isinstance(entry, data.Pad):
+        return entry.account, None, entry.source_account, case
+    if isinstance(entry, data.Note):
+        return entry.account, None, entry.comment, case
+    if isinstance(entry, data.Document):
+        return entry.account, None, entry.filename, case
+    if isinstance(entry, data.Close):
+        return entry.account, None, None, case
+    if isinstance(entry, data.Event):
+        return None, entry.type, entry.description, case
+    if isinstance(entry, data.Price):
+        return None, None, f"{entry.currency} {entry.amount.number} {entry.amount.currency}", case
+    if isinstance(entry, data.Commodity):
+        return None, None, entry.currency, case
+    if isinstance(entry, data.Query):
+        return None, entry.name, entry.query_string, case
+    return None, None, None, case
+
+
+def _posting_text(posting: data.Posting) -> tuple[str | None, str | None]:
+    cost = posting.cost
+    cost_text = None
+    if cost is not None:
+        parts = [f"{cost.number} {cost.currency}" if cost.number is not None else ""]
+        if getattr(cost, "date", None):
+            parts.append(str(cost.date))
+        if getattr(cost, "label", None):
+            parts.append(f'"{cost.label}"')
+        cost_text = ", ".join(p for p in parts if p)
+    price = posting.price
+    price_text = f"{price.number} {price.currency}" if price is not None else None
+    return cost_text, price_text
+
+
+class _Builder:
+    """One pass over the entries, filling `Rows`."""
+
+    def __init__(self, books: Books, book: int, date_value: DateValue) -> None:
+        self.books = books
+        self.book = book
+        self.date_value = date_value
+        self.rows = Rows()
+        self.ids: dict[int, int] = {}
+        self.sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.closes: dict[str, datetime.date] = {}
+        directory = books.directory
+        by_township: dict[str, list[str]] = defaultdict(list)
+        for county, township in directory.townships:
+            by_township[township].append(county)
+        self.county_of = {t: c[0] for t, c in by_township.items() if len(c) == 1}
+
+    def build(self, found: Iterable[Finding]) -> Rows:
+        for entry_id, entry in enumerate(self.books.entries, start=1):
+            self.ids[id(entry)] = entry_id
+            if isinstance(entry, data.Transaction):
+                self._transaction(entry_id, entry)
+            else:
+                self._directive(entry_id, entry)
+        self._disbursements()
+        self._findings(found)
+        self._batches()
+        book = self.book
+        self.rows.totals = [
+            (book, account, currency, fen(total), str(total))
+            for (account, currency), total in sorted(self.sums.items())
+        ]
+        return self.rows
+
+    def _metadata(self, entry_id: int, posting_no: int, meta: dict[str, Any] | None) -> None:
+        if not meta:
+            return
+        append = self.rows.metadata.append
+        for key, value in meta.items():
+            if key in _SKIP_META or key.startswith("__"):
+                continue
+            append(_meta_row(self.book, entry_id, posting_no, key, value, self.date_value))
+
+    def _transaction(self, entry_id: int, entry: data.Transaction) -> None:
+        book = self.book
+        meta = entry.meta
+        recipient = meta.get("recipient")
+        file, line = meta.get("filename"), meta.get("lineno")
+        self.rows.entries.append((
+            book, entry_id, self.date_value(entry.date), "transaction", entry.flag,
+            entry.payee, entry.narration, " ".join(sorted(entry.tags)) if entry.tags else "",
+            " ".join(sorted(entry.links)) if entry.links else "", None, None, None,
+            case_of(entry) or None, recipient if isinstance(recipient, str) else None, file,
+            line,
+        ))
+        self._metadata(entry_id, 0, meta)
+        postings = self.rows.postings
+        sums = self.sums
+        for posting_no, posting in enumerate(entry.postings, start=1):
+            units = posting.units
+            number = units.number if units is not None else None
+            currency = units.currency if units is not None else None
+            if number is not None:
+                sums[(posting.account, currency)] += number
+            cost_text, price_text = (
+                _posting_text(posting) if posting.cost or posting.price else (None, None)
+            )
+            postings.append((
+                book, entry_id, posting_no, posting.account,
+                fen(number) if number is not None else None,
+                str(number) if number is not None else None, currency, cost_text, price_text,
+                posting.flag,
+            ))
+            if posting.meta and len(posting.meta) > 2:
+                self._metadata(entry_id, posting_no, posting.meta)
+        batch = meta.get("batch")
+        if isinstance(batch, str) and batch:
+            amount = sum((p.units.number for p in entry.postings
+                          if p.units is not None and p.units.number is not None
+                          and p.units.number > 0), Decimal(0))
+            currency = next((p.units.currency for p in entry.postings if p.units), "")
+            self._batch(batch, entry.date, meta, amount, currency)
+
+    def _directive(self, entry_id: int, entry: data.Directive) -> None:
+        account, custom_type, detail, case = _entry_fields(entry)
+        meta = entry.meta or {}
+        recipient = meta.get("recipient")
+        self.rows.entries.append((
+            self.book, entry_id, self.date_value(entry.date), type(entry).__name__.lower(),
+            None, None, None, None, None, account, custom_type, detail, case or None,
+            recipient if isinstance(recipient, str) else None, meta.get("filename"),
+            meta.get("lineno"),
+        ))
+        self._metadata(entry_id, 0, meta)
+        if isinstance(entry, data.Open):
+            self._account(entry)
+        elif isinstance(entry, data.Close):
+            self.closes[entry.account] = entry.date
+        elif isinstance(entry, data.Custom) and entry.type == "approval":
+            self._approval(entry_id, entry)
+        elif isinstance(entry, data.Custom) and entry.type == "payout-failed":
+            batch = meta.get("batch")
+            amount = next((v.value for v in entry.values if isinstance(v.value, Amount)), None)
+            if isinstance(batch, str) and batch:
+                number = amount.number if amount is not None else Decimal(0)
+                currency = amount.currency if amount is not None else ""
+                self._batch(batch, entry.date, {**meta, "bank-status": "failed"}, number,
+                            currency)
+
+    def _account(self, entry: data.Open) -> None:
+        info = accounts_mod.parse(entry.account)
+        meta = entry.meta or {}
+        population = meta.get("population")
+        self.rows.accounts.append((
+            self.book, entry.account, self.date_value(entry.date), None,
+            " ".join(entry.currencies or ()), info.role if info else None,
+            info.county if info else None, (info.township or None) if info else None,
+            (info.procedure or None) if info else None, _text(meta.get("name")),
+            int(population) if isinstance(population, Decimal | int)
+            and not isinstance(population, bool) else None,
+            _text(meta.get("bank-account")), _text(meta.get("budget-code")),
+            meta.get("filename"), meta.get("lineno"),
+        ))
+
+    def _approval(self, entry_id: int, entry: data.Custom) -> None:
+        meta = entry.meta or {}
+        values = [v.value for v in entry.values]
+        case = values[0] if values and isinstance(values[0], str) else None
+        amount = next((v for v in values if isinstance(v, Amount)), None)
+        number = amount.number if amount is not None else None
+        township = _text(meta.get("township"))
+        county = self.county_of.get(township or "")
+        ratio = meta.get("ratio")
+        self.rows.approvals.append((
+            self.book, entry_id, self.date_value(entry.date), case, county, township,
+            self.books.directory.township_name(county, township) if county and township
+            else None, _text(meta.get("procedure")), _text(meta.get("approval")),
+            _text(meta.get("approver")), _text(meta.get("recipient")), _text(meta.get("name")),
+            fen(number) if number is not None else None,
+            str(number) if number is not None else None,
+            amount.currency if amount is not None else None,
+            str(ratio) if isinstance(ratio, Decimal | int) else None,
+            self._date(meta.get("applied")), self._date(meta.get("notice")),
+            _text(meta.get("decision")), _text(meta.get("category")),
+        ))
+
+    def _date(self, value: Any) -> Any:
+        found = as_date(value)
+        return self.date_value(found) if found is not None else None
+
+    def _batch(self, batch: str, date: datetime.date, meta: dict[str, Any], amount: Decimal,
+               currency: str) -> None:
+        found = self.batches.setdefault(batch, {
+            "rows": 0, "amount": Decimal(0), "currency": currency, "first": date,
+            "last": date, "sha": set(), **{s: 0 for s in _STATUSES},
+        })
+        found["rows"] += 1
+        found["amount"] += amount
+        found["first"] = min(found["first"], date)
+        found["last"] = max(found["last"], date)
+        status = meta.get("bank-status")
+        if status in _STATUSES:
+            found[status] += 1
+        sha = meta.get("source-sha256")
+        if isinstance(sha, str):
+            found["sha"].add(sha)
+
+    def _batches(self) -> None:
+        for batch, b in sorted(self.batches.items()):
+            self.rows.bank_batches.append((
+                self.book, batch, b["rows"], b["paid"], b["failed"], b["pending"],
+                b["returned"], fen(b["amount"]), str(b["amount"]), b["currency"] or None,
+                self.date_value(b["first"]), self.date_value(b["last"]),
+                " ".join(sorted(b["sha"])) or None,
+            ))
+
+    def _disbursements(self) -> None:
+        closes = self.closes
+        if closes:
+            self.rows.accounts = [
+                r[:3] + (self.date_value(closes[r[1]]) if r[1] in closes else None,) + r[4:]
+                for r in self.rows.accounts
+            ]
+        policy = self.books.policy
+        names = self.books.directory.township_name
+        for d in self.books.index.disbursements:
+            window = policy.setting("split-window", d.county, d.date)
+            self.rows.disbursements.append((
+                self.book, self.ids[id(d.entry)], self.date_value(d.date), d.date.toordinal(),
+                d.county, d.township, names(d.county, d.township), d.procedure, d.account,
+                fen(d.amount), str(d.amount), d.currency or None, d.case or None,
+                d.recipient or None, d.settlement, int(window.value), window.origin,
+            ))
+
+    def _findings(self, found: Iterable[Finding]) -> None:
+        for number, f in enumerate(found, start=1):
+            date = datetime.date.fromisoformat(f.date) if f.date else None
+            self.rows.findings.append((
+                self.book, number, f.code, f.severity, f.explained, f.message, f.file or None,
+                f.line or None, self.date_value(date) if date else None, f.county or None,
+                f.township or None, f.township_name or None, f.case or None,
+                fen(f.amount) if f.amount is not None else None,
+                str(f.amount) if f.amount is not None else None, f.currency or None,
+            ))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def build(books: Books, book: int, found: Iterable[Finding], date_value: DateValue) -> Rows:
+    """Return every row of one book for the export (book id `book`)."""
+    return _Builder(books, book, date_value).build(found)
