@@ -13,6 +13,19 @@ the first problem; nothing is returned for a file with any bad cell.
 * Date: 代发日期 from a title line; else the earliest date of the status date column,
   since a batch is sent no later than its first processed row; else the file is refused.
 * Batch: 批次号, else `file-` + the first 12 hex digits of the file's SHA-256.
+* IDs: a file with an ID column needs a valid ID on every row; a file without one gives "".
+* Lines below the header with no name, card or amount are notes or summary lines; below the
+  合计 line only summary lines may follow.
+
+The TXT layout (`|`-delimited, UTF-8 or GBK) is: a summary keys line and its values line,
+then the header, then the detail rows, e.g.::
+
+    批次号|总笔数|总金额|代发日期|付款账号
+    B20240305001|2|1650.50|20240305|<account>
+    序号|姓名|身份证号|卡号|金额|摘要|状态|失败原因
+    1|<name>|<id>|<card>|450.00|YZ-LX-2024-100|S|
+
+`批次号：B20240305001` pairs work there too, as in every format.
 """
 
 from __future__ import annotations

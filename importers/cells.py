@@ -91,7 +91,8 @@ def _decimal(cell: Cell, what: str) -> tuple[Decimal, str]:
         raise CellError(f"{what} {text(cell)} is not a number")
     if isinstance(cell, int):
         return Decimal(cell), str(cell)
-    written = repr(cell) if isinstance(cell, float) else cell.strip()
+    # Excel keeps 15 significant digits: a formula's 314.99999999999994 is the 315 it shows.
+    written = format(cell, ".15g") if isinstance(cell, float) else cell.strip()
     if not written:
         raise CellError(f"{what} is empty")
     try:

@@ -219,6 +219,8 @@ def _read(path: str | Path) -> Register:
         if isinstance(first, str) and first.strip().startswith(FOOTER_WORDS):
             break  # a 合计 line ends the register
         cell = {key: values[i] if i < len(values) else "" for key, i in at.items()}
+        if not any(cells.text(cell[key]) for key in ("name", "id_number", "amount")):
+            continue  # a note line: no person and no amount
         try:
             parsed = _row(row, cell, label, fen)
         except _Bad as exc:
@@ -243,8 +245,9 @@ def identify(path: str | Path) -> str | None:
         table = read_table(path, limit=HEADER_SEARCH)
     except InputError:
         return None
-    if find_header(table, REGISTER_FIELDS, "", strict=False) is not None:
-        return "register"
+    register = find_header(table, REGISTER_FIELDS, "", strict=False)
+    if register is not None and {"case", "procedure", "approval"} & register.columns.keys():
+        return "register"  # a bank file's 姓名 and 身份证号 alone do not make a register
     header = find_header(table, BANK_FIELDS, "", strict=False)
     if header is None:
         return None

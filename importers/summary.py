@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -23,8 +24,20 @@ from importers.columns import split_unit
 from importers.errors import InputError
 from importers.table import Cell
 
-_PIECES = re.compile(r"[\s;；，]+")  # not the ASCII comma: it separates thousands
-_PAIR = re.compile(r"([^:：]+)[:：](.*)")
+_SEPARATORS = " \t;；，,、"
+
+
+def _pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """Return a regex finding `key：`, `key(分)：` in a text, the longest key first."""
+    alternatives = "|".join(
+        re.escape(name) for name in sorted(names, key=len, reverse=True)
+    )
+    unit = r"(?:[(（\[]\s*(?:单位\s*[:：]\s*)?(元|分)\s*[)）\]])?"
+    return re.compile(rf"({alternatives})\s*{unit}\s*[:：]")
+
+
+_TITLE_PAIR = _pattern(TITLE_KEYS)
+_FOOTER_PAIR = _pattern([*TITLE_KEYS, *FOOTER_KEYS])
 _COUNT = re.compile(r"(\d+)\s*笔")
 
 #: What each total key is checked against, for messages.
@@ -65,6 +78,22 @@ def _is_key(cell: Cell, footer: bool) -> bool:
     return isinstance(cell, str) and bool(cell.strip()) and _key(cell, footer) is not None
 
 
+def _pairs(row: int, text: str, footer: bool) -> list[Fact]:
+    """Return the `key：value` facts of a text; a value runs to the next key."""
+    found = list((_FOOTER_PAIR if footer else _TITLE_PAIR).finditer(text))
+    facts = []
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        value = text[match.end() : end].strip(_SEPARATORS)
+        key = TITLE_KEYS.get(match.group(1)) or FOOTER_KEYS[match.group(1)]
+        if value:
+            label = match.group(0).rstrip(":： ")
+            facts.append(
+                Fact(key, value, row, label, "分" if match.group(2) == "分" else "")
+            )
+    return facts
+
+
 def in_row(row: int, values: Sequence[Cell], footer: bool = False) -> list[Fact]:
     """Return the facts of one line: `key：value` texts and key cells before value cells."""
     facts: list[Fact] = []
@@ -83,13 +112,7 @@ def in_row(row: int, values: Sequence[Cell], footer: bool = False) -> list[Fact]
                 facts.append(Fact(found[0], values[i], row, label.rstrip(":："), found[1]))
                 i += 1
             continue
-        for piece in _PIECES.split(label):
-            match = _PAIR.fullmatch(piece)
-            found = _key(match.group(1), footer) if match else None
-            if match is not None and found is not None and match.group(2).strip():
-                facts.append(
-                    Fact(found[0], match.group(2).strip(), row, match.group(1), found[1])
-                )
+        facts.extend(_pairs(row, label, footer))
         if footer and (count := _COUNT.search(label)) is not None:
             facts.append(Fact("count", count.group(1), row, label))
     return facts
@@ -106,13 +129,12 @@ def in_title(rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[Fact]:
         filled = [cell for cell in values if cell != ""]
         if len(filled) >= 2 and all(_is_key(cell, False) for cell in filled):
             if position + 1 < len(rows):
-                below = rows[position + 1][1]
+                below_row, below = rows[position + 1]
                 for index, cell in enumerate(values):
                     if cell != "" and index < len(below) and below[index] != "":
                         key, unit = _key(str(cell), False) or ("", "")
-                        facts.append(
-                            Fact(key, below[index], row + 1, str(cell).strip(), unit)
-                        )
+                        label = str(cell).strip()
+                        facts.append(Fact(key, below[index], below_row, label, unit))
                 skip = True
             continue
         facts.extend(in_row(row, values))

@@ -132,8 +132,8 @@ def _sheet_rows(path: str) -> list[tuple[int, Sequence[Cell]]]:
         book = python_calamine.CalamineWorkbook.from_path(path)
         for index in range(len(book.sheet_names)):
             meta = book.sheets_metadata[index]
-            if str(meta.visible) != str(python_calamine.SheetVisibleEnum.Visible):
-                continue
+            if meta.visible != python_calamine.SheetVisibleEnum.Visible:
+                continue  # a hidden sheet is not what the clerk sees
             data = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
             rows: list[tuple[int, Sequence[Cell]]] = [
                 (number, cells)

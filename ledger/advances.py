@@ -103,6 +103,8 @@ class AdvanceRow(NamedTuple):
 
 # An event of one link: (date, kind, amount, transaction, is a reversal).
 _Event = tuple[datetime.date, str, Decimal, data.Transaction, bool]
+_CUT = len(ADVANCES)
+_UNDER = ADVANCES + ":"
 
 
 def adv_links(entry: data.Transaction) -> list[str]:
@@ -115,29 +117,23 @@ def is_advances_account(account: str) -> bool:
     return account.startswith(ADVANCES) and account[_CUT : _CUT + 1] in ("", ":")
 
 
-_CUT = len(ADVANCES)
-
-
-def _classify(entry: data.Transaction, events: list[_Event]) -> str | None:
-    """Append the advance events of one linked transaction; return its advances account."""
+def _classify(entry: data.Transaction, events: list[_Event]) -> None:
+    """Append the events of a linked transaction that moves money in `Assets:Advances`."""
     net = relief_in = relief_out = ZERO
-    account = None
     for posting in entry.postings:
         name = posting.account
         units = posting.units
         if units is None or units.number is None:
             continue
-        if name.startswith(ADVANCES) and name[_CUT : _CUT + 1] in ("", ":"):
+        if name.startswith(_UNDER) or name == ADVANCES:
             net += units.number
-            if account is None:
-                account = name
         elif name.startswith("Expenses:Relief:"):
             if units.number > 0:
                 relief_in += units.number
             else:
                 relief_out -= units.number
     if not net:
-        return account
+        return
     reversal = "reversal" in entry.tags if entry.tags else False
     date = entry.date
     if net > 0 and not reversal:
@@ -156,125 +152,176 @@ def _classify(entry: data.Transaction, events: list[_Event]) -> str | None:
             events.append((date, "settle", -settled, entry, True))
         if net - settled:
             events.append((date, "recover", settled - net, entry, True))
-    return account
+
+
+def _advance_posting(entry: data.Transaction) -> tuple[str, str] | None:
+    """Return the account and currency of a transaction's first advances posting."""
+    for posting in entry.postings:
+        name = posting.account
+        if (name.startswith(_UNDER) or name == ADVANCES) and posting.units is not None:
+            return name, str(posting.units.currency)
+    return None
 
 
 class _Rows:
-    """Builds rows, caching names and deadlines (many advances share a day and a place)."""
+    """Builds rows, caching places, names and deadlines (advances share days and places)."""
 
     def __init__(self, books: Books) -> None:
         self.books = books
-        self.names: dict[tuple[str, str], str] = {}
-        self.deadlines: dict[tuple[str, datetime.date], tuple[int, str]] = {}
+        self.places: dict[str, tuple[str, str, str]] = {}
+        self.deadlines: dict[tuple[str, datetime.date], tuple[int, str, datetime.date]] = {}
 
-    def deadline(self, county: str, date: datetime.date) -> tuple[int, str]:
+    def deadline(self, county: str, date: datetime.date) -> tuple[int, str, datetime.date]:
         key = (county, date)
         found = self.deadlines.get(key)
         if found is None:
             setting = self.books.policy.setting("advance-deadline", county, date)
-            found = self.deadlines[key] = (int(setting.value), setting.origin)
+            days = int(setting.value)
+            found = (days, setting.origin, date + datetime.timedelta(days=days))
+            self.deadlines[key] = found
         return found
 
-    def name(self, county: str, township: str) -> str:
-        key = (county, township)
-        found = self.names.get(key)
+    def place(self, account: str) -> tuple[str, str, str]:
+        found = self.places.get(account)
         if found is None:
-            found = self.books.directory.township_name(county, township) if county else township
-            self.names[key] = found
+            info = accounts.parse(account) if account else None
+            if info is None:
+                found = ("", "", "")
+            else:
+                name = self.books.directory.township_name(info.county, info.township)
+                found = (info.county, info.township, name)
+            self.places[account] = found
         return found
 
-    def row(self, link: str, events: list[_Event], account: str | None) -> AdvanceRow:
+    def row(self, link: str, events: list[_Event], place: tuple[str, str]) -> AdvanceRow:
+        if len(events) == 1 and events[0][1] == "advance" and not events[0][4]:
+            return self.make(link, events, place, events[0][3], (events[0][2], ZERO, ZERO))
         advanced = settled = recovered = ZERO
         settled_on: datetime.date | None = None
-        cleared_by = oversettled_by = closer = advance_entry = None
-        last = len(events) - 1
-        for i, (date, kind, number, entry, reversal) in enumerate(events):
-            if i and events[i - 1][0] != date:
-                closer = None
-            if kind == "advance":
-                advanced += number
-                if advance_entry is None and not reversal:
-                    advance_entry = entry
-            else:
+        cleared_by = oversettled_by = advance_entry = None
+        count = len(events)
+        i = 0
+        while i < count:
+            day = events[i][0]
+            closer = entry = events[i][3]
+            # Every event of the day, then the state at the end of the day.
+            while i < count and events[i][0] == day:
+                _, kind, number, entry, reversal = events[i]
+                i += 1
+                if kind == "advance":
+                    advanced += number
+                    if advance_entry is None and not reversal:
+                        advance_entry = entry
+                    continue
                 closer = entry
                 if kind == "settle":
                     settled += number
                 else:
                     recovered += number
-            if i < last and events[i + 1][0] == date:
-                continue  # Read the state at the end of the day only.
             left = advanced - settled - recovered
-            if advanced > 0 and left <= 0:
-                if settled_on is None:
-                    settled_on, cleared_by = date, closer or entry
-            else:
+            if advanced <= 0 or left > 0:
                 settled_on = cleared_by = None
-            if left < 0:
-                oversettled_by = oversettled_by or closer or entry
-            else:
+            elif settled_on is None:
+                settled_on, cleared_by = day, closer
+            if left >= 0:
                 oversettled_by = None
+            elif oversettled_by is None:
+                oversettled_by = closer
+        return self.make(
+            link,
+            events,
+            place,
+            advance_entry,
+            (advanced, settled, recovered),
+            (settled_on, cleared_by, oversettled_by),
+        )
+
+    def make(
+        self,
+        link: str,
+        events: list[_Event],
+        place: tuple[str, str],
+        advance_entry: data.Transaction | None,
+        totals: tuple[Decimal, Decimal, Decimal],
+        cleared: tuple[Any, Any, Any] = (None, None, None),
+    ) -> AdvanceRow:
         first = advance_entry or events[0][3]
         case = case_of(first) or next((c for e in events if (c := case_of(e[3]))), "")
-        info = accounts.parse(account) if account else None
-        county = info.county if info else ""
-        township = info.township if info else ""
+        county, township, name = self.place(place[0])
         due = None
         deadline, policy = 0, ""
         if advance_entry is not None:
-            deadline, policy = self.deadline(county, advance_entry.date)
-            due = advance_entry.date + datetime.timedelta(days=deadline)
+            deadline, policy, due = self.deadline(county, advance_entry.date)
         return AdvanceRow(
             link,
             case or link[len(LINK_PREFIX) :],
             county,
             township,
-            self.name(county, township),
-            _currency(first),
+            name,
+            place[1],
             advance_entry.date if advance_entry is not None else None,
             due,
             deadline,
             policy,
-            advanced,
-            settled,
-            recovered,
-            settled_on,
+            *totals,
+            cleared[0],
             first,
-            cleared_by,
-            oversettled_by,
+            cleared[1],
+            cleared[2],
             self.books.as_of,
         )
-
-
-def _currency(entry: data.Transaction) -> str:
-    for posting in entry.postings:
-        if is_advances_account(posting.account) and posting.units is not None:
-            return str(posting.units.currency)
-    return ""
 
 
 def compute(books: Books) -> list[AdvanceRow]:
     """Return every advance of the books, uncached (see `all_advances`)."""
     events: dict[str, list[_Event]] = {}
-    places: dict[str, str | None] = {}
+    places: dict[str, tuple[str, str]] = {}
+    prefix = LINK_PREFIX
+    under = _UNDER
     for entry in books.index.transactions:
-        if not entry.links:
+        links = entry.links
+        if not links:
             continue
-        link = None
-        count = 0
-        for name in entry.links:
-            if name.startswith(LINK_PREFIX):
-                link = name
-                count += 1
-        if count != 1 or link is None:
-            continue
+        if len(links) == 1:
+            (link,) = links
+            if not link.startswith(prefix):
+                continue
+        else:
+            found_links = [name for name in links if name.startswith(prefix)]
+            if len(found_links) != 1:
+                continue
+            link = found_links[0]
         found = events.get(link)
         if found is None:
             found = events[link] = []
-        account = _classify(entry, found)
-        if places.get(link) is None:
-            places[link] = account
+        postings = entry.postings
+        # The common case, a plain advance of one posting, is read inline (speed matters
+        # on books of many thousand advances).
+        if len(postings) == 2 and not entry.tags:
+            first, other = postings
+            units = first.units
+            if (
+                first.account.startswith(under)
+                and units is not None
+                and units.number is not None
+                and units.number > 0
+                and not other.account.startswith(under)
+            ):
+                found.append((entry.date, "advance", units.number, entry, False))
+                if link not in places:
+                    places[link] = (first.account, units.currency)
+                continue
+        _classify(entry, found)
+        if link not in places:
+            place = _advance_posting(entry)
+            if place is not None:
+                places[link] = place
     rows = _Rows(books)
-    return [rows.row(link, found, places[link]) for link, found in events.items() if found]
+    return [
+        rows.row(link, found, places.get(link, ("", "")))
+        for link, found in events.items()
+        if found
+    ]
 
 
 _CACHE: weakref.WeakKeyDictionary[Books, list[AdvanceRow]] = weakref.WeakKeyDictionary()

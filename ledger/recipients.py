@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import operator
 import os
 import re
 import unicodedata
@@ -18,6 +19,8 @@ from pathlib import Path
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SPACE = re.compile(r"\s+")
+_ID15 = re.compile(r"\d{15}")
+_ID18 = re.compile(r"\d{17}[\dX]")
 KEY_ENV = "RESERVE_RECIPIENT_KEY"
 MIN_KEY_BYTES = 32
 
@@ -39,7 +42,7 @@ def normalise(text: str) -> str:
 
 def check_digit(first17: str) -> str:
     """Return the GB 11643 check character for the first 17 digits of an ID."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
     return _CHECK[total % 11]
 
 
@@ -61,9 +64,9 @@ def birth_date_ok(id18: str) -> bool:
 def id_problem(raw: str) -> str | None:
     """Return why a text is not a valid ID number, or None if it is one."""
     text = normalise(raw)
-    if re.fullmatch(r"\d{15}", text):
+    if _ID15.fullmatch(text):
         text = to_18(text)
-    if not re.fullmatch(r"\d{17}[\dX]", text):
+    if not _ID18.fullmatch(text):
         return "an ID number has 18 characters (17 digits and a digit or X) or 15 digits"
     if not birth_date_ok(text):
         return f"birth date {text[6:14]} is not a real date"

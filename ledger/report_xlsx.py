@@ -9,7 +9,7 @@ count is the text "<3" (SPEC §8).
 
 from __future__ import annotations
 
-import os
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +54,7 @@ def _cell(key: str, value: Any) -> tuple[Any, str]:
     """Return the value to write and the kind of format for one column."""
     if value is None:
         return None, "text"
+    # Excel stores numbers as doubles: the Decimal becomes a float only here, at the edge.
     if key in MONEY_KEYS:
         return float(Decimal(value)), "money"
     if key == "use_percent":
@@ -80,9 +81,10 @@ def _write_row(sheet: Any, formats: dict[str, Any], at: int, row: Row, public: b
             sheet.write_number(at, column, value, fmt)
 
 
-def write(report: Report, path: str | os.PathLike[str], public: bool) -> None:
-    """Write the report to an .xlsx file (replacing it)."""
-    book = xlsxwriter.Workbook(os.fspath(path))
+def to_bytes(report: Report, public: bool) -> bytes:
+    """Return the report as the bytes of an .xlsx file."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     try:
         formats = _formats(book)
         sheet = book.add_worksheet(SHEET)
@@ -105,3 +107,4 @@ def write(report: Report, path: str | os.PathLike[str], public: bool) -> None:
             sheet.write_string(at, 0, f"{county.name}：{summary(county, public)}", formats["text"])
     finally:
         book.close()
+    return buffer.getvalue()

@@ -8,7 +8,7 @@ Xinghua: an advance outstanding and a payment still at the bank. Names are inven
 
 from __future__ import annotations
 
-from tests.ledgers import PRELUDE
+from ledgers import PRELUDE
 
 SAMPLE = """
 2025-01-01 * "迎泽区民政局" "2025年备用金拨付 柳巷街道" #allocation

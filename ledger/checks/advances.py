@@ -111,7 +111,9 @@ def unlinked(books: Books) -> list[Finding]:
         links = advances.adv_links(entry)
         if len(links) == 1:
             continue
-        numbers = [p.units.number for p in postings if p.units and p.units.number is not None]
+        numbers = [
+            p.units.number for p in postings if p.units and p.units.number is not None
+        ]
         positive = sum((n for n in numbers if n > 0), ZERO)
         amount = positive or -sum((n for n in numbers if n < 0), ZERO)
         currency = next((str(p.units.currency) for p in postings if p.units), "")
@@ -121,7 +123,9 @@ def unlinked(books: Books) -> list[Finding]:
         name = directory.township_name(county, township) if info else postings[0].account
         case = case_of(entry)
         what = (
-            f"{len(links)} ^adv- links ({', '.join(sorted(links))})" if links else "no ^adv- link"
+            f"{len(links)} ^adv- links ({', '.join(sorted(links))})"
+            if links
+            else "no ^adv- link"
         )
         file, line = location(entry.meta)
         found.append(

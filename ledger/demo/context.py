@@ -94,6 +94,10 @@ class Context:
     cash_blocked: set[tuple[str, str, datetime.date]] = dataclasses.field(default_factory=set)
     #: Cash accounts allowed below zero (planted RESERVE-OVERDRAWN).
     overdraft_ok: set[str] = dataclasses.field(default_factory=set)
+    #: Reserve balance each township carries into the next year.
+    carry: dict[tuple[str, str], Decimal] = dataclasses.field(default_factory=dict)
+    #: First advance case of each township-year (recovered in the first two townships).
+    first_advance: dict[tuple[str, str, int], str] = dataclasses.field(default_factory=dict)
     extra_opens: list[text.Block] = dataclasses.field(default_factory=list)
 
     @property

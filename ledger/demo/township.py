@@ -31,7 +31,7 @@ def allocation(ctx: Context, township: names.Township, year: int) -> Decimal:
     if key in ctx.allocation_override:
         return ctx.allocation_override[key]
     share = Decimal(township.population - 8_000) / Decimal(82_000)
-    amount = cx.ALLOCATION_MIN + (share * Decimal(20_000)).quantize(Decimal(100))
+    amount = cx.ALLOCATION_MIN + (share * Decimal(200)).quantize(Decimal(1)) * 100
     return min(max(amount, cx.ALLOCATION_MIN), cx.ALLOCATION_MAX)
 
 
@@ -86,8 +86,8 @@ def _emergency(ctx: Context, case: Case) -> None:
 
 def ratio_for(ctx: Context, amount: Decimal) -> Decimal:
     """Return a ratio whose tier band holds `amount` (strictly inside the ratio range)."""
-    for low, high, least, most in cx.TIERS:
-        if least < amount < most or (low == 1 and amount <= most):
+    for low, high, _least, most in cx.TIERS:
+        if amount <= most:
             cents = ctx.rng.randrange(int(low * 100) + 5, int(high * 100) - 4)
             return Decimal(cents) / 100
     raise AssertionError(f"no tier holds {amount}")
@@ -177,7 +177,7 @@ def _advance(ctx: Context, case: Case, date: datetime.date, year: int) -> None:
          ("id-masked", case.person.id_masked)], links=[link],
     ))
     settle = date + cx.days(ctx.rng.randrange(3, 26))
-    first = ctx.case_seq_first.setdefault((township.county, township.township, year), case.number)
+    first = ctx.first_advance.setdefault((township.county, township.township, year), case.number)
     recovered = Decimal(0)
     if first == case.number and township.index in (0, 1):
         recovered = case.amount if township.index == 0 else (case.amount * Decimal("0.4"))

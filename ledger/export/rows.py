@@ -37,6 +37,22 @@ def fen(number: Decimal) -> int | None:
     return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
+def _fen_of_text(text: str) -> int | None:
+    return fen(Decimal(text))
+
+
+class _Memo(dict[Any, Any]):
+    """A dict that computes a missing value once: `memo[key]` is `function(key)`."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.function(key)
+        return value
+
+
 def as_date(value: Any) -> datetime.date | None:
     """Return a metadata value as a date if it is one (datetime.date, not datetime)."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
@@ -167,6 +183,9 @@ class _Builder:
         self.sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         self.batches: dict[str, dict[str, Any]] = {}
         self.closes: dict[str, datetime.date] = {}
+        # Dates and amounts repeat: convert each distinct one once.
+        self.dv: DateValue = _Memo(date_value).__getitem__
+        self.fen: Callable[[str], int | None] = _Memo(_fen_of_text).__getitem__
         directory = books.directory
         by_township: dict[str, list[str]] = defaultdict(list)
         for county, township in directory.townships:
@@ -194,41 +213,53 @@ class _Builder:
         if not meta:
             return
         append = self.rows.metadata.append
+        book = self.book
         for key, value in meta.items():
-            if key in _SKIP_META or key.startswith("__"):
+            if key in _SKIP_META or key[0] == "_":
                 continue
-            append(_meta_row(self.book, entry_id, posting_no, key, value, self.date_value))
+            # Strings are most metadata: the common case first, without calls.
+            if type(value) is str:
+                append((book, entry_id, posting_no, key, "text", value, None, None, None))
+            elif type(value) is datetime.date:
+                append((book, entry_id, posting_no, key, "date", None, None, self.dv(value),
+                        None))
+            else:
+                append(_meta_row(book, entry_id, posting_no, key, value, self.dv))
 
     def _transaction(self, entry_id: int, entry: data.Transaction) -> None:
         book = self.book
         meta = entry.meta
         recipient = meta.get("recipient")
-        file, line = meta.get("filename"), meta.get("lineno")
+        tags, links = entry.tags, entry.links
         self.rows.entries.append((
-            book, entry_id, self.date_value(entry.date), "transaction", entry.flag,
-            entry.payee, entry.narration, " ".join(sorted(entry.tags)) if entry.tags else "",
-            " ".join(sorted(entry.links)) if entry.links else "", None, None, None,
-            case_of(entry) or None, recipient if isinstance(recipient, str) else None, file,
-            line,
+            book, entry_id, self.dv(entry.date), "transaction", entry.flag, entry.payee,
+            entry.narration, " ".join(sorted(tags)) if tags else "",
+            " ".join(sorted(links)) if links else "", None, None, None,
+            case_of(entry) or None, recipient if type(recipient) is str else None,
+            meta.get("filename"), meta.get("lineno"),
         ))
         self._metadata(entry_id, 0, meta)
-        postings = self.rows.postings
+        append = self.rows.postings.append
         sums = self.sums
+        fen_of = self.fen
         for posting_no, posting in enumerate(entry.postings, start=1):
             units = posting.units
             number = units.number if units is not None else None
-            currency = units.currency if units is not None else None
-            if number is not None:
-                sums[(posting.account, currency)] += number
-            cost_text, price_text = (
-                _posting_text(posting) if posting.cost or posting.price else (None, None)
-            )
-            postings.append((
-                book, entry_id, posting_no, posting.account,
-                fen(number) if number is not None else None,
-                str(number) if number is not None else None, currency, cost_text, price_text,
-                posting.flag,
-            ))
+            if number is None:
+                append((book, entry_id, posting_no, posting.account, None, None,
+                        units.currency if units is not None else None, None, None,
+                        posting.flag))
+                continue
+            currency = units.currency
+            sums[(posting.account, currency)] += number
+            text = str(number)
+            if posting.cost is None and posting.price is None:
+                append((book, entry_id, posting_no, posting.account, fen_of(text), text,
+                        currency, None, None, posting.flag))
+            else:
+                cost_text, price_text = _posting_text(posting)
+                append((book, entry_id, posting_no, posting.account, fen_of(text), text,
+                        currency, cost_text, price_text, posting.flag))
             if posting.meta and len(posting.meta) > 2:
                 self._metadata(entry_id, posting_no, posting.meta)
         batch = meta.get("batch")
@@ -244,7 +275,7 @@ class _Builder:
         meta = entry.meta or {}
         recipient = meta.get("recipient")
         self.rows.entries.append((
-            self.book, entry_id, self.date_value(entry.date), type(entry).__name__.lower(),
+            self.book, entry_id, self.dv(entry.date), type(entry).__name__.lower(),
             None, None, None, None, None, account, custom_type, detail, case or None,
             recipient if isinstance(recipient, str) else None, meta.get("filename"),
             meta.get("lineno"),
@@ -270,7 +301,7 @@ class _Builder:
         meta = entry.meta or {}
         population = meta.get("population")
         self.rows.accounts.append((
-            self.book, entry.account, self.date_value(entry.date), None,
+            self.book, entry.account, self.dv(entry.date), None,
             " ".join(entry.currencies or ()), info.role if info else None,
             info.county if info else None, (info.township or None) if info else None,
             (info.procedure or None) if info else None, _text(meta.get("name")),
@@ -290,7 +321,7 @@ class _Builder:
         county = self.county_of.get(township or "")
         ratio = meta.get("ratio")
         self.rows.approvals.append((
-            self.book, entry_id, self.date_value(entry.date), case, county, township,
+            self.book, entry_id, self.dv(entry.date), case, county, township,
             self.books.directory.township_name(county, township) if county and township
             else None, _text(meta.get("procedure")), _text(meta.get("approval")),
             _text(meta.get("approver")), _text(meta.get("recipient")), _text(meta.get("name")),
@@ -304,7 +335,7 @@ class _Builder:
 
     def _date(self, value: Any) -> Any:
         found = as_date(value)
-        return self.date_value(found) if found is not None else None
+        return self.dv(found) if found is not None else None
 
     def _batch(self, batch: str, date: datetime.date, meta: dict[str, Any], amount: Decimal,
                currency: str) -> None:
@@ -328,7 +359,7 @@ class _Builder:
             self.rows.bank_batches.append((
                 self.book, batch, b["rows"], b["paid"], b["failed"], b["pending"],
                 b["returned"], fen(b["amount"]), str(b["amount"]), b["currency"] or None,
-                self.date_value(b["first"]), self.date_value(b["last"]),
+                self.dv(b["first"]), self.dv(b["last"]),
                 " ".join(sorted(b["sha"])) or None,
             ))
 
@@ -336,18 +367,26 @@ class _Builder:
         closes = self.closes
         if closes:
             self.rows.accounts = [
-                r[:3] + (self.date_value(closes[r[1]]) if r[1] in closes else None,) + r[4:]
+                r[:3] + (self.dv(closes[r[1]]) if r[1] in closes else None,) + r[4:]
                 for r in self.rows.accounts
             ]
         policy = self.books.policy
         names = self.books.directory.township_name
+        windows: dict[tuple[str, datetime.date], tuple[int, str]] = {}
+        append = self.rows.disbursements.append
+        ids = self.ids
         for d in self.books.index.disbursements:
-            window = policy.setting("split-window", d.county, d.date)
-            self.rows.disbursements.append((
-                self.book, self.ids[id(d.entry)], self.date_value(d.date), d.date.toordinal(),
-                d.county, d.township, names(d.county, d.township), d.procedure, d.account,
-                fen(d.amount), str(d.amount), d.currency or None, d.case or None,
-                d.recipient or None, d.settlement, int(window.value), window.origin,
+            date = d.entry.date
+            window = windows.get((d.county, date))
+            if window is None:
+                setting = policy.setting("split-window", d.county, date)
+                window = windows[(d.county, date)] = (int(setting.value), setting.origin)
+            text = str(d.amount)
+            append((
+                self.book, ids[id(d.entry)], self.dv(date), date.toordinal(), d.county,
+                d.township, names(d.county, d.township), d.procedure, d.account,
+                self.fen(text), text, d.currency or None, d.case or None,
+                d.recipient or None, d.settlement, window[0], window[1],
             ))
 
     def _findings(self, found: Iterable[Finding]) -> None:
@@ -355,7 +394,7 @@ class _Builder:
             date = datetime.date.fromisoformat(f.date) if f.date else None
             self.rows.findings.append((
                 self.book, number, f.code, f.severity, f.explained, f.message, f.file or None,
-                f.line or None, self.date_value(date) if date else None, f.county or None,
+                f.line or None, self.dv(date) if date else None, f.county or None,
                 f.township or None, f.township_name or None, f.case or None,
                 fen(f.amount) if f.amount is not None else None,
                 str(f.amount) if f.amount is not None else None, f.currency or None,

@@ -1,0 +1,175 @@
+"""Booking validated registers and bank files as entries (SPEC §3 "Bank round trip", §10).
+
+A register row becomes a `custom "approval"` record; a bank file's rows are booked by
+`importers.bank_rows` against what the books already hold for each row's identity.
+Every problem is an `InputError` raised before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from importers import identity
+from importers.bank_file import BankFile
+from importers.bank_rows import RowBooker
+from importers.drafts import COPY_KEYS
+from importers.drafts import Approval
+from importers.drafts import Draft
+from importers.drafts import Value
+from importers.errors import InputError
+from importers.identity import LedgerState
+from importers.join import Joiner
+from importers.outcome import Outcome
+from importers.payer import Payer
+from importers.payer import resolve
+from importers.register import Register
+from ledger import recipients
+
+
+class Booker:
+    """Books files one after another against the books' state, collecting drafts."""
+
+    def __init__(self, state: LedgerState, key: bytes, payer: Payer | None = None) -> None:
+        """Start booking against state, hashing with key; payer overrides every file's."""
+        self.state = state
+        self.key = key
+        self.payer = payer
+        self.joiner = Joiner(state.approvals.values(), state.taken())
+        self.drafts: list[Draft] = []
+        self.outcome = Outcome()
+
+    def _emit(self, draft: Draft) -> None:
+        seal = self.state.seal
+        if seal is not None and draft.date <= seal:
+            raise InputError(
+                draft.source,
+                f"dated {draft.date}, on or before the latest seal of the books ({seal}); "
+                "a sealed period takes no new entries",
+                draft.row,
+            )
+        self.drafts.append(draft)
+
+    def book_register(self, register: Register) -> None:
+        """Book a register's rows as approval records (cases already recorded are skipped)."""
+        directory = self.state.directory
+        for row in register.rows:
+            place = directory.township_by_name(None, row.township)
+            if place is None:
+                raise InputError(
+                    register.path,
+                    f"{row.township!r} is not a township of the books (Chinese name or "
+                    "account component), or names more than one",
+                    row.row,
+                    "乡镇(街道)",
+                )
+            if self.joiner.get(place.county, row.case) is not None:
+                self.outcome.add("skipped", row.amount)
+                continue
+            date = row.approved or row.applied
+            if date is None:
+                raise InputError(
+                    register.path,
+                    "an emergency row without 审批日期 needs its 申请日期 to date the record",
+                    row.row,
+                    "申请日期",
+                )
+            recipient = recipients.recipient_hash(self.key, row.id_number)
+            written: list[tuple[str, Value | None]] = [
+                ("township", place.township),
+                ("procedure", row.procedure),
+                ("approval", row.approval),
+                ("approver", row.approver),
+                ("approved", row.approved),
+                ("recipient", recipient),
+                ("name", row.name),
+                ("id-masked", recipients.mask(row.id_number)),
+                ("applied", row.applied),
+                ("ratio", row.ratio),
+                ("notice", row.notice),
+                ("decision", row.decision),
+                ("category", row.category),
+                ("category-text", row.category_text),
+            ]
+            meta = tuple((k, v) for k, v in written if v is not None and v != "")
+            keys = tuple((k, v) for k, v in meta if k in COPY_KEYS)
+            approval = Approval(
+                row.case,
+                place.county,
+                place.township,
+                row.amount,
+                row.procedure,
+                row.name,
+                recipient,
+                recipients.mask(row.id_number),
+                row.approved,
+                keys,
+            )
+            self.joiner.add(approval)
+            self.state.approvals[(place.county, row.case)] = approval
+            self._emit(
+                Draft(
+                    date,
+                    place.county,
+                    "approvals",
+                    "approval",
+                    meta,
+                    case=row.case,
+                    amount=row.amount,
+                    source=register.path,
+                    row=row.row,
+                )
+            )
+            self.outcome.add("approvals", row.amount)
+        self.outcome.files.append(
+            {
+                "path": register.path,
+                "kind": "register",
+                "batch": "",
+                "rows": len(register.rows),
+            }
+        )
+
+    def _payer(self, bank: BankFile) -> Payer:
+        if self.payer is not None:
+            return self.payer
+        if not bank.payer_account:
+            raise InputError(
+                bank.path,
+                "the file names no payer account (付款账号) above its header; "
+                "name the paying account with --account",
+            )
+        found, problem = resolve(
+            self.state.directory, self.state.opened, bank.payer_account
+        )
+        if found is None:
+            raise InputError(
+                bank.path, problem + "; name the paying account with --account"
+            )
+        return found
+
+    def book_bank(
+        self, bank: BankFile, progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Book a request or result file's rows."""
+        payer = self._payer(bank)
+        cards = [recipients.card_hash(self.key, row.card) for row in bank.rows]
+        ids = identity.row_ids(
+            bank.batch, zip(cards, (r.amount for r in bank.rows), strict=True)
+        )
+        row_booker = RowBooker(self, bank, payer)
+        for number, (row, card, row_id) in enumerate(
+            zip(bank.rows, cards, ids, strict=True)
+        ):
+            row_booker.book(row, card, row_id)
+            if progress is not None and number % 1000 == 999:
+                progress(1000)
+        if progress is not None:
+            progress(len(bank.rows) % 1000)
+        self.outcome.files.append(
+            {
+                "path": bank.path,
+                "kind": bank.kind,
+                "batch": bank.batch,
+                "rows": len(bank.rows),
+            }
+        )

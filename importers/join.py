@@ -1,0 +1,104 @@
+"""Joining a bank row to its approval record (SPEC §10 "Joining a paid row to its approval").
+
+In order: the case number found in the memo; else (recipient hash, amount) when exactly one
+open approval of the county has them; else (name, amount) when exactly one has them. An
+approval joins at most one row in effect (in transit or paid): once taken it is only joined
+again by its case in the memo for an instalment, while the amounts taken stay within the
+amount approved. A failed or returned row frees its approval for the re-issue.
+Every lookup is a dictionary access, so joining is linear in the number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from importers.drafts import Approval
+
+ZERO = Decimal(0)
+
+# Tokens of a memo that may be a case number: runs between separators, and ASCII runs.
+_SEPARATED = re.compile(r"[^\s,，;；:：、()（）\[\]【】<>《》]+")
+_ASCII = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]")
+
+
+def memo_tokens(memo: str) -> list[str]:
+    """Return the candidate case numbers in a memo, the whole memo first."""
+    memo = memo.strip()
+    if not memo:
+        return []
+    found = [memo, *_SEPARATED.findall(memo), *_ASCII.findall(memo)]
+    return list(dict.fromkeys(found))
+
+
+class Joiner:
+    """Approval records by case, (recipient, amount) and (name, amount), per county."""
+
+    def __init__(
+        self, approvals: Iterable[Approval], taken: dict[tuple[str, str], Decimal]
+    ) -> None:
+        """Index the approvals; taken holds the amounts already in effect per case."""
+        self.by_case: dict[tuple[str, str], Approval] = {}
+        self.by_recipient: dict[tuple[str, str, Decimal], list[Approval]] = defaultdict(
+            list
+        )
+        self.by_name: dict[tuple[str, str, Decimal], list[Approval]] = defaultdict(list)
+        self.taken: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO, taken)
+        for approval in approvals:
+            self.add(approval)
+
+    def add(self, approval: Approval) -> None:
+        """Index one more approval (from a register of the same command)."""
+        key = (approval.county, approval.case)
+        if key in self.by_case:
+            return
+        self.by_case[key] = approval
+        if approval.recipient:
+            self.by_recipient[
+                (approval.county, approval.recipient, approval.amount)
+            ].append(approval)
+        if approval.name:
+            self.by_name[(approval.county, approval.name, approval.amount)].append(approval)
+
+    def get(self, county: str, case: str) -> Approval | None:
+        """Return the approval of a case, if recorded."""
+        return self.by_case.get((county, case))
+
+    def _free(self, approval: Approval) -> bool:
+        return self.taken[(approval.county, approval.case)] == ZERO
+
+    def _unique(self, found: list[Approval]) -> Approval | None:
+        free = [approval for approval in found if self._free(approval)]
+        return free[0] if len(free) == 1 else None
+
+    def join(
+        self, county: str, memo: str, recipient: str, name: str, amount: Decimal
+    ) -> tuple[Approval | None, str]:
+        """Return the approval a row joins (or None) and a note on a case left unjoined."""
+        note = ""
+        for token in memo_tokens(memo):
+            approval = self.by_case.get((county, token))
+            if approval is None:
+                continue
+            taken = self.taken[(county, approval.case)]
+            if taken + amount <= approval.amount:
+                return approval, ""
+            note = f"case {approval.case} of the memo is already paid in full"
+            break
+        if recipient:
+            approval = self._unique(self.by_recipient.get((county, recipient, amount), []))
+            if approval is not None:
+                return approval, ""
+        approval = self._unique(self.by_name.get((county, name, amount), []))
+        return approval, note
+
+    def take(self, approval: Approval, amount: Decimal) -> None:
+        """Mark an amount of an approval as in effect (in transit or paid)."""
+        self.taken[(approval.county, approval.case)] += amount
+
+    def release(self, county: str, case: str, amount: Decimal) -> None:
+        """Free an amount of a case whose payment failed or was returned."""
+        if case:
+            self.taken[(county, case)] -= amount

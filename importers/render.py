@@ -1,0 +1,98 @@
+"""Write drafts as Beancount text, fast, and turn them into Beancount directives.
+
+Beancount's own printer costs tens of microseconds an entry; an import of 100,000 bank rows
+writes its text by string building instead. The format is fixed and simple: a header line,
+metadata in the draft's order, then postings with explicit amounts. Strings are quoted with
+backslash escapes (as the Beancount lexer reads them) and never span lines. Tests re-parse
+what this module writes with `beancount.parser.parser`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from beancount.core import amount as amount_mod
+from beancount.core import data
+from beancount.parser import grammar
+
+from importers.drafts import CURRENCY
+from importers.drafts import Draft
+from importers.drafts import Value
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": " ", "\r": " "})
+
+
+def quote(text: str) -> str:
+    """Return text as a Beancount string literal (escaped, on one line)."""
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+def number(value: Decimal) -> str:
+    """Return a number as Beancount reads it (plain digits, never an exponent)."""
+    return format(value, "f")
+
+
+def value_text(value: Value) -> str:
+    """Return a metadata value as written in the books."""
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def entry_text(draft: Draft) -> str:
+    """Return one entry's text, ending with a newline."""
+    if draft.directive == "txn":
+        head = f"{draft.date} {draft.flag} {quote(draft.payee)} {quote(draft.narration)}"
+        if draft.links:
+            head += "".join(f" ^{link}" for link in draft.links)
+    else:
+        head = (
+            f"{draft.date} custom {quote(draft.directive)} {quote(draft.case)} "
+            f"{number(draft.amount)} {CURRENCY}"
+        )
+    lines = [head]
+    lines.extend(f"  {key}: {value_text(value)}" for key, value in draft.meta)
+    lines.extend(
+        f"  {account}  {number(units)} {CURRENCY}" for account, units in draft.postings
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render(drafts: Iterable[Draft]) -> str:
+    """Return entries' text, one blank line between entries."""
+    return "\n".join(entry_text(draft) for draft in drafts)
+
+
+def to_directive(draft: Draft, filename: str, lineno: int) -> data.Directive:
+    """Return a draft as a Beancount directive (for beangulp), metadata as parsed."""
+    meta: dict[str, object] = {"filename": filename, "lineno": lineno}
+    for key, value in draft.meta:
+        meta[key] = Decimal(value) if isinstance(value, int) else value
+    if draft.directive == "txn":
+        postings = [
+            data.Posting(
+                account, amount_mod.Amount(units, CURRENCY), None, None, None, None
+            )
+            for account, units in draft.postings
+        ]
+        return data.Transaction(
+            meta,
+            draft.date,
+            draft.flag,
+            draft.payee,
+            draft.narration,
+            frozenset(),
+            frozenset(draft.links),
+            postings,
+        )
+    values = [
+        grammar.ValueType(draft.case, str),
+        grammar.ValueType(amount_mod.Amount(draft.amount, CURRENCY), amount_mod.Amount),
+    ]
+    return data.Custom(meta, draft.date, draft.directive, values)

@@ -1,0 +1,94 @@
+"""The approval family (SPEC §5): each payment approved, at the right level, in time.
+
+Per payment in effect (a reversed one was a booking error, corrected by its reversal):
+APPROVAL-MISSING (`approval_meta`), WRONG-LEVEL, PAID-BEFORE-APPROVAL and NOTICE-MISSING. Per
+case, at its last relief payment: OVER-AUTHORITY, TIER-MISMATCH and PAID-OVER-APPROVED
+(`approval_case`). A check whose input is missing or ill-typed skips the payment; the gap is
+APPROVAL-MISSING (NOTICE-MISSING for `notice`), reported once per payment.
+"""
+
+from __future__ import annotations
+
+from ledger.books import Books
+from ledger.checks import approval_case
+from ledger.checks import approval_meta
+from ledger.checks import cases
+from ledger.checks.cases import finding
+from ledger.checks.cases import money
+from ledger.checks.paid_dates import PaidDates
+from ledger.checks.paid_dates import paid_dates
+from ledger.findings import Finding
+from ledger.index import Disbursement
+
+
+def check(books: Books) -> list[Finding]:
+    """Return the approval family's findings as of the audit date."""
+    view = cases.view(books)
+    dates = paid_dates(books)
+    findings: list[Finding] = []
+    for d in view.disbursements:
+        if id(d.entry) in view.reversed:
+            continue
+        gaps = approval_meta.problems(d)
+        if gaps:
+            text = f"{money(d.amount, d.currency)} {approval_meta.kind(d)} {'; '.join(gaps)}"
+            findings.append(finding(books, "APPROVAL-MISSING", d, text))
+        findings.extend(_wrong_level(books, d))
+        findings.extend(_paid_before(books, d, dates))
+        findings.extend(_notice(books, d))
+    findings.extend(approval_case.check(books))
+    return findings
+
+
+def _wrong_level(books: Books, d: Disbursement) -> list[Finding]:
+    level = cases.level_of(d)
+    if not level:
+        return []
+    if d.procedure == "small" and level != "township":
+        why = f"small relief is approved by the township, not the {level}"
+    elif d.procedure == "general" and level == "township":
+        why = "general relief is approved by the county (or its conference), not the township"
+    else:
+        return []
+    text = f"{money(d.amount, d.currency)} {why}"
+    return [finding(books, "WRONG-LEVEL", d, text)]
+
+
+def _paid_before(books: Books, d: Disbursement, dates: PaidDates) -> list[Finding]:
+    approved = approval_meta.date(d.meta, "approved")
+    if d.settlement or d.procedure not in ("small", "general") or approved is None:
+        return []
+    paid = dates.left_on(d)
+    if paid >= approved:
+        return []
+    how = "paid" if paid == d.date else f"sent to the bank on {paid.isoformat()} and paid"
+    text = (
+        f"{money(d.amount, d.currency)} {how} {(approved - paid).days} day(s) before its "
+        f"approval of {approved.isoformat()}"
+    )
+    if paid != d.date:
+        text += f" (booked {d.date.isoformat()})"
+    return [finding(books, "PAID-BEFORE-APPROVAL", d, text)]
+
+
+def _notice(books: Books, d: Disbursement) -> list[Finding]:
+    if d.procedure != "general":
+        return []
+    notice = approval_meta.date(d.meta, "notice")
+    if notice is None:
+        shown = "lacks notice" if "notice" not in d.meta else "has a notice that is not a date"
+        text = f"{money(d.amount, d.currency)} general relief {shown} (公示)"
+        return [finding(books, "NOTICE-MISSING", d, text)]
+    approved = approval_meta.date(d.meta, "approved")
+    if approved is None:
+        return []  # The gap is APPROVAL-MISSING's.
+    setting = books.policy.setting("notice-days", d.county, approved)
+    days = int(setting.value)
+    if (approved - notice).days >= days:
+        return []
+    text = (
+        f"{money(d.amount, d.currency)} approved on {approved.isoformat()}, "
+        f"{(approved - notice).days} day(s) after the notice of {notice.isoformat()}, "
+        f"fewer than the {days} notice days ({setting.origin})"
+    )
+    return [finding(books, "NOTICE-MISSING", d, text)]

@@ -1,0 +1,126 @@
+"""OVER-AUTHORITY, TIER-MISMATCH, PAID-OVER-APPROVED: a case's amount against its limits.
+
+The amount of a case is its relief expense net of reversals and returns (SPEC §5), checked
+once, at the case's last relief payment in effect, with that payment's approval keys. The
+policy in force is that of its `approved` date (its own date when absent). A case whose net
+amount is not positive paid nothing and is not checked; nor is a limit in another currency.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount.core import amount as bc_amount
+from beancount.core import data
+
+from ledger.books import Books
+from ledger.checks import approval_meta
+from ledger.checks import cases
+from ledger.checks.cases import finding
+from ledger.checks.cases import money
+from ledger.findings import Finding
+from ledger.index import Disbursement
+
+ZERO = Decimal(0)
+
+
+def check(books: Books) -> list[Finding]:
+    """Return the case-level findings of the approval family."""
+    view = cases.view(books)
+    records = _records(books)
+    findings: list[Finding] = []
+    for (county, case), last in view.last_relief.items():
+        net = view.net_amount(county, case)
+        if net <= ZERO:
+            continue
+        on = approval_meta.date(last.meta, "approved") or last.date
+        findings.extend(_authority(books, last, net, on))
+        findings.extend(_tier(books, last, net, on))
+        record = records.get((county, case))
+        if record is not None:
+            findings.extend(_over_approved(books, last, net, record))
+    return findings
+
+
+def _authority(books: Books, d: Disbursement, net: Decimal, on: datetime.date) -> list[Finding]:
+    level = cases.level_of(d)
+    if level not in ("township", "county"):
+        return []  # The conference has no ceiling; a missing level is APPROVAL-MISSING.
+    setting = books.policy.authority(level, d.county, d.procedure, on)
+    if setting is None or setting.currency != d.currency or net <= setting.value:
+        return []
+    text = (
+        f"{money(net, d.currency)} exceeds the {level} ceiling "
+        f"{money(setting.value, setting.currency)} ({setting.origin})"
+    )
+    return [finding(books, "OVER-AUTHORITY", d, text, net)]
+
+
+def _tier(books: Books, d: Disbursement, net: Decimal, on: datetime.date) -> list[Finding]:
+    level = cases.level_of(d)
+    ratio = approval_meta.number(d.meta, "ratio")
+    if not approval_meta.needs_ratio(d) or not level or ratio is None:
+        return []
+    tiers = books.policy.tiers(d.county, on)
+    if tiers.currency != d.currency:
+        return []
+    if ratio < tiers.lowest:
+        text = f"ratio {ratio} is below the lowest tier, from {tiers.lowest} ({tiers.origin})"
+    elif ratio >= tiers.highest:
+        if level == "conference":
+            return []
+        text = (
+            f"ratio {ratio} is at or above {tiers.highest}, which only the joint conference "
+            f"decides, but it was approved by the {level} ({tiers.origin})"
+        )
+    else:
+        tier = tiers.find(ratio)
+        if tier is None:
+            text = f"ratio {ratio} falls in no tier ({tiers.origin})"
+        elif tier.minimum <= net <= tier.maximum:
+            return []
+        else:
+            text = (
+                f"{money(net, d.currency)} at ratio {ratio} is outside the band "
+                f"{money(tier.minimum, '')}–{money(tier.maximum, tiers.currency)} of tier "
+                f"{tier.ratio_from}–{tier.ratio_to} ({tiers.origin})"
+            )
+    return [finding(books, "TIER-MISMATCH", d, text, net)]
+
+
+def _over_approved(
+    books: Books, d: Disbursement, net: Decimal, record: data.Custom
+) -> list[Finding]:
+    approved = record.values[1].value
+    if approved.currency != d.currency or net <= approved.number:
+        return []
+    text = (
+        f"{money(net, d.currency)} paid exceeds the {money(approved.number, approved.currency)}"
+        f" of its approval record of {record.date.isoformat()}"
+    )
+    return [finding(books, "PAID-OVER-APPROVED", d, text, net)]
+
+
+def _records(books: Books) -> dict[tuple[str, str], data.Custom]:
+    """Return the latest well-formed `custom "approval"` record per (county, case).
+
+    The record's `township` may be the account component or the Chinese name; a record whose
+    township cannot be told, or without a case and an amount, cannot be checked against.
+    """
+    found: dict[tuple[str, str], data.Custom] = {}
+    for record in books.index.approval_list:
+        values = [v.value for v in record.values]
+        township = record.meta.get("township")
+        if (
+            len(values) < 2
+            or not isinstance(values[0], str)
+            or not isinstance(values[1], bc_amount.Amount)
+            or values[1].number is None
+            or not isinstance(township, str)
+        ):
+            continue
+        place = books.directory.township_by_name(None, township)
+        if place is not None:
+            found[(place.county, values[0])] = record
+    return found

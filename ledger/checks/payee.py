@@ -1,0 +1,87 @@
+"""PAYEE-MISMATCH: the bank paid an account held by someone other than the payee (SPEC §5).
+
+An imported row (a transaction carrying `source-sha256`) with a `holder` is checked against
+its payee (the recipient's name) after NFKC normalisation and the removal of whitespace and
+the name dots `·` and `•` (维吾尔族 names are written with either). A row with `agent` (a
+guardian or proxy who receives the money, 代领人) is expected to differ. A row without a payee
+or with a `holder` that is not a text cannot be compared and is skipped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+from beancount.core import data
+
+from ledger import accounts
+from ledger.books import Books
+from ledger.checks.cases import money
+from ledger.findings import Finding
+from ledger.findings import location
+
+ZERO = Decimal(0)
+_DOTS = frozenset("·•")
+
+
+def normalise(name: str) -> str:
+    """Return a name as compared: NFKC, without whitespace and the dots `·•`."""
+    text = unicodedata.normalize("NFKC", name)
+    return "".join(ch for ch in text if not ch.isspace() and ch not in _DOTS)
+
+
+def _place(entry: data.Transaction) -> tuple[str, str, Decimal, str]:
+    """Return (county, township, amount, currency) of an imported row."""
+    county = township = currency = ""
+    amount = ZERO
+    for posting in entry.postings:
+        info = accounts.parse(posting.account)
+        if info is None or posting.units is None or posting.units.number is None:
+            continue
+        if info.township and not township:
+            county, township = info.county, info.township
+        elif not county:
+            county = info.county
+        if posting.units.number > amount:
+            amount, currency = posting.units.number, posting.units.currency
+    return county, township, amount, currency
+
+
+def payee_mismatches(books: Books) -> list[Finding]:
+    """Return PAYEE-MISMATCH for imported rows paid to an account holder not the payee."""
+    findings: list[Finding] = []
+    for entry in books.index.transactions:
+        meta = entry.meta
+        holder = meta.get("holder")
+        agent = meta.get("agent")
+        if "source-sha256" not in meta or not isinstance(holder, str) or not entry.payee:
+            continue
+        if isinstance(agent, str) and agent.strip():
+            continue
+        if normalise(holder) == normalise(entry.payee):
+            continue
+        county, township, amount, currency = _place(entry)
+        case = meta.get("case") if isinstance(meta.get("case"), str) else ""
+        name = books.directory.township_name(county, township)
+        file, line = location(meta)
+        findings.append(
+            Finding(
+                code="PAYEE-MISMATCH",
+                message=(
+                    f"PAYEE-MISMATCH {name} case {case or '(no case)'}: "
+                    f"{money(amount, currency)} for {entry.payee} went to an account held by "
+                    f"{holder}, with no agent recorded"
+                ),
+                file=file,
+                line=line,
+                date=entry.date.isoformat(),
+                county=county,
+                township=township,
+                township_name=name,
+                case=str(case),
+                amount=amount if currency else None,
+                currency=currency,
+                entry=entry,
+            )
+        )
+    return findings
