@@ -48,7 +48,8 @@ def _summary(plan: allocation.Plan) -> list[str]:
     if plan.total is not None and plan.remainder is not None:
         lines.append(
             f"population split of {plan.total:.2f} {currency}: remainder "
-            f"{plan.remainder:.2f} {currency} not allocated (shares clamped to the policy range)"
+            f"{plan.remainder:.2f} {currency} (the total less the shares, which are kept "
+            "within the policy range)"
         )
     return lines
 

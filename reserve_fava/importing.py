@@ -111,7 +111,8 @@ def safe_name(filename: str, number: int) -> str:
     if harmless:
         return base
     suffix = "".join(c for c in Path(base).suffix if c.isascii() and (c.isalnum() or c == "."))
-    return (secure_filename(base) or f"file-{number}") + ("" if base.endswith(suffix) and secure_filename(base).endswith(suffix) else suffix)
+    name = secure_filename(base) or f"file-{number}"
+    return name if name.endswith(suffix) else name + suffix
 
 
 @dataclasses.dataclass

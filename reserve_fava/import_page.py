@@ -1,0 +1,112 @@
+"""The import page: upload files, see what `reserve import --dry-run` says, confirm to book.
+
+Flow (post, redirect, get — no JavaScript needed):
+  1. GET the page: a form to upload approval registers, bank request and result files.
+  2. POST `preview`: the files are stored, `reserve import --dry-run` runs on them, and the
+     browser is sent back to the page with `?preview=TOKEN` to read exactly what would be
+     booked.
+  3. POST `confirm` (token and the preview's fingerprint): the dry run is repeated; if its
+     output changed (the books moved on) the new preview is shown instead; otherwise
+     `reserve import` books the files and the page shows its output (`?done=TOKEN`).
+The confirm step is a POST, which Fava refuses itself in `--read-only` mode; the page also
+refuses it when it finds Fava read-only or the config says `'read_only': True`.
+
+Fava's own import page is not used to save: it writes date metadata as strings and fails on
+numeric metadata.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import ClassVar
+
+from fava.context import g
+from fava.ext import extension_endpoint
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from markupsafe import Markup
+from markupsafe import escape
+from werkzeug.wrappers import Response
+
+from reserve_fava import importing
+from reserve_fava.base import ReservePage
+
+
+class ReserveImport(ReservePage):
+    """Upload bank files and registers, preview the booking, confirm it."""
+
+    title = "Import bank files"
+
+    #: The function that books files; `reserve import` in a child process by default.
+    importer: ClassVar[importing.Importer] = staticmethod(importing.cli_import)  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Create the page with an empty store of uploads (kept across reloads)."""
+        super().__init__(*args, **kwargs)
+        self.uploads = importing.Uploads()
+
+    def content(self) -> dict[str, Any]:
+        """Return what the page shows: the form, a preview or a booking result."""
+        preview = self.uploads.get(request.args.get("preview", ""))
+        done = self.uploads.get(request.args.get("done", ""))
+        return {
+            "read_only": self.read_only(),
+            "preview": preview,
+            "token": request.args.get("preview", ""),
+            "done": done,
+            "changed": bool(request.args.get("changed")),
+            "expired": bool(request.args.get("expired")),
+            "empty": bool(request.args.get("empty")),
+            "preview_url": self.endpoint_url("preview"),
+            "confirm_url": self.endpoint_url("confirm"),
+        }
+
+    def endpoint_url(self, endpoint: str) -> str:
+        """Return the URL of one of this page's endpoints."""
+        return url_for(
+            "extension_endpoint",
+            bfile=g.beancount_file_slug,
+            extension_name=self.name,
+            endpoint=endpoint,
+        )
+
+    def _back(self, **args: str) -> Response:
+        return redirect(self.page_url(**args), code=303)
+
+    def _refused(self) -> tuple[str, int]:
+        message = escape(self.t("Importing is refused: Fava runs read-only."))
+        content = Markup(f'<p class="message" id="reserve-refused">{message}</p>')
+        return render_template("_layout.html", content=content, page_title=self.title), 403
+
+    @extension_endpoint("preview", ["POST"])
+    def preview(self) -> Response:
+        """Store the uploaded files, run the dry run, show it."""
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        if not files:
+            return self._back(empty="1")
+        token, upload = self.uploads.save(files, request.form.get("account", ""))
+        upload.preview = self.importer(
+            self.ledger.beancount_file_path, upload.paths, upload.account, dry_run=True
+        )
+        return self._back(preview=token)
+
+    @extension_endpoint("confirm", ["POST"])
+    def confirm(self) -> Response | tuple[str, int]:
+        """Book the previewed files, if the books have not changed since the preview."""
+        if self.read_only():
+            return self._refused()
+        token = request.form.get("token", "")
+        upload = self.uploads.get(token)
+        if upload is None or upload.preview is None or upload.booked is not None:
+            return self._back(expired="1")
+        books = self.ledger.beancount_file_path
+        again = self.importer(books, upload.paths, upload.account, dry_run=True)
+        if not again.ok or again.digest != request.form.get("digest", ""):
+            upload.preview = again
+            return self._back(preview=token, changed="1")
+        upload.booked = self.importer(books, upload.paths, upload.account, dry_run=False)
+        if upload.booked.ok:
+            self.uploads.discard_files(upload)
+        return self._back(done=token)
