@@ -63,6 +63,16 @@ _reserve_pg_start() {
     local bin port base data
     _reserve_pg_install || return 1
     bin=$(_reserve_pg_bin) || _reserve_pg_fail "no pg_ctl found" || return 1
+    # Sourced twice: reuse the server this script already started.
+    base=$(cat /tmp/reserve-pg.current 2>/dev/null)
+    if [ -n "$base" ] && [ -f "$base/port" ] \
+        && _reserve_pg_as_owner "$bin/pg_ctl" -D "$base/data" status >/dev/null 2>&1; then
+        port=$(cat "$base/port")
+        export RESERVE_TEST_PG_DIR="$base"
+        export RESERVE_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/reserve_test"
+        echo "export RESERVE_TEST_PG_URL=$RESERVE_TEST_PG_URL"
+        return 0
+    fi
     port=$(_reserve_pg_free_port "${RESERVE_PG_PORT:-54329}")
     [ -n "$port" ] || _reserve_pg_fail "no free port" || return 1
     base=$(mktemp -d /tmp/reserve-pg.XXXXXX) || return 1
@@ -78,6 +88,7 @@ _reserve_pg_start() {
         || _reserve_pg_fail "the server did not start, see $base/server.log" || return 1
     _reserve_pg_as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres reserve_test \
         || _reserve_pg_fail "createdb failed" || return 1
+    echo "$port" >"$base/port"
     echo "$base" >/tmp/reserve-pg.current
     export RESERVE_TEST_PG_DIR="$base"
     export RESERVE_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/reserve_test"

@@ -41,18 +41,18 @@ def _columns(path: str, number: int, header: list[Cell]) -> dict[str, tuple[int,
                 found[key] = (index, text)
     for key in REQUIRED:
         if key not in found:
-            names = " or ".join(HEADERS[key])
-            raise InputError(path, f"the header has no column {names}", number)
+            wanted = " or ".join(HEADERS[key])
+            raise InputError(path, f"the header has no column {wanted}", number)
     return found
 
 
 def _text(cell: Cell, path: str, row: int, column: str, *, digits: bool = False) -> str:
-    if isinstance(cell, float):
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
         # A long number typed into Excel has already been rounded: it cannot be trusted.
-        raise InputError(path, "a number cell; write the account as text", row, column)
-    if isinstance(cell, bool) or not isinstance(cell, str | int):
+        raise InputError(path, f"a number cell ({cell!r}); write it as text", row, column)
+    if not isinstance(cell, str):
         raise InputError(path, f"{cell!r} is not text", row, column)
-    text = str(cell).strip()
+    text = cell.strip()
     if digits and text.startswith("'"):
         text = text[1:]
     return text

@@ -39,7 +39,7 @@ from ledger import recipients
 if TYPE_CHECKING:
     from importers.booking import Booker
 
-_ACTIONS: dict[tuple[str | None, str], str] = {
+ACTIONS: dict[tuple[str | None, str], str] = {
     (None, "request"): "send",
     (None, "pending"): "send",
     (None, "paid"): "pay",
@@ -75,7 +75,7 @@ class RowBooker:
         """Book one row (card is its card hash, row_id its identity)."""
         before = self.booked.get(row_id)
         status = row.status or "request"
-        action = _ACTIONS.get((before.status if before else None, status))
+        action = ACTIONS.get((before.status if before else None, status))
         outcome = self.booker.outcome
         if action is None:
             outcome.add("skipped", row.amount)

@@ -91,7 +91,8 @@ class Booker:
                 ("category-text", row.category_text),
             ]
             meta = tuple((k, v) for k, v in written if v is not None and v != "")
-            keys = tuple((k, v) for k, v in meta if k in COPY_KEYS)
+            present = dict(meta)
+            keys = tuple((k, present[k]) for k in COPY_KEYS if k in present)
             approval = Approval(
                 row.case,
                 place.county,

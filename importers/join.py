@@ -85,7 +85,7 @@ class Joiner:
             taken = self.taken[(county, approval.case)]
             if taken + amount <= approval.amount:
                 return approval, ""
-            note = f"case {approval.case} of the memo is already paid in full"
+            note = f"摘要所列案件 {approval.case} 已足额支付"
             break
         if recipient:
             approval = self._unique(self.by_recipient.get((county, recipient, amount), []))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 from typing import TYPE_CHECKING
+from typing import Any
 from typing import ClassVar
 
 from fava.context import g
@@ -43,7 +43,7 @@ class ReservePage(FavaExtensionBase):
         del config
         super().__init__(ledger, None)
 
-    @property  # type: ignore[override]
+    @property
     def report_title(self) -> str:
         """Return the page's title in the language of Fava's interface."""
         return i18n.text(self.title)
@@ -61,7 +61,7 @@ class ReservePage(FavaExtensionBase):
         """Read the config of the new load; report a problem instead of raising."""
         try:
             self.state.refresh(self.ledger)
-        except Exception as error:  # noqa: BLE001 - never stop Fava from loading the books
+        except Exception as error:
             self.state.report(self.ledger, f"reserve_fava: reading the config failed: {error!r}")
 
     def safely(self, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -73,7 +73,7 @@ class ReservePage(FavaExtensionBase):
             return make()
         except ComputeError as error:
             return {"error": f"{self.t('The figures could not be computed')}: {error}"}
-        except Exception as error:  # noqa: BLE001 - a bug must not take the page down
+        except Exception as error:
             self.state.report(self.ledger, f"reserve_fava: {self.name} failed: {error!r}")
             return {"error": f"{self.t('The figures could not be computed')}: {error!r}"}
 
@@ -127,7 +127,7 @@ class ReservePage(FavaExtensionBase):
 
     def page_url(self, **args: str) -> str:
         """Return this page's URL with query arguments (Fava's time filter kept)."""
-        values = {k: v for k, v in args.items() if v}
+        values: dict[str, Any] = {k: v for k, v in args.items() if v}
         time = request.args.get("time")
         if time:
             values.setdefault("time", time)

@@ -82,7 +82,7 @@ def is_chinese() -> bool:
     """Return True when Fava's interface is in Chinese for this request."""
     if not has_request_context():
         return False
-    from flask_babel import get_locale
+    from flask_babel import get_locale  # type: ignore[import-untyped]
 
     locale = get_locale()
     return locale is not None and locale.language == "zh"

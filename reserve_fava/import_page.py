@@ -22,13 +22,14 @@ from typing import ClassVar
 
 from fava.context import g
 from fava.ext import extension_endpoint
+from flask import Response
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
 from markupsafe import Markup
 from markupsafe import escape
-from werkzeug.wrappers import Response
 
 from reserve_fava import importing
 from reserve_fava.base import ReservePage
@@ -40,7 +41,7 @@ class ReserveImport(ReservePage):
     title = "Import bank files"
 
     #: The function that books files; `reserve import` in a child process by default.
-    importer: ClassVar[importing.Importer] = staticmethod(importing.cli_import)  # type: ignore[assignment]
+    importer: ClassVar[importing.Importer] = staticmethod(importing.cli_import)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Create the page with an empty store of uploads (kept across reloads)."""
@@ -65,22 +66,21 @@ class ReserveImport(ReservePage):
 
     def endpoint_url(self, endpoint: str) -> str:
         """Return the URL of one of this page's endpoints."""
-        return url_for(
-            "extension_endpoint",
-            bfile=g.beancount_file_slug,
-            extension_name=self.name,
-            endpoint=endpoint,
-        )
+        # Fava's route names a parameter `endpoint`, which `url_for` cannot take: the
+        # endpoint URL is the page's URL (without its query) plus the endpoint's name.
+        page = url_for("extension_report", bfile=g.beancount_file_slug, extension_name=self.name)
+        return page.split("?", 1)[0] + endpoint
 
     def _back(self, **args: str) -> Response:
-        return redirect(self.page_url(**args), code=303)
+        return make_response(redirect(self.page_url(**args), code=303))
 
-    def _refused(self) -> tuple[str, int]:
+    def _refused(self) -> Response:
         message = escape(self.t("Importing is refused: Fava runs read-only."))
         content = Markup(f'<p class="message" id="reserve-refused">{message}</p>')
-        return render_template("_layout.html", content=content, page_title=self.title), 403
+        page = render_template("_layout.html", content=content, page_title=self.report_title)
+        return make_response(page, 403)
 
-    @extension_endpoint("preview", ["POST"])
+    @extension_endpoint("preview", ["POST"])  # type: ignore[arg-type,untyped-decorator]
     def preview(self) -> Response:
         """Store the uploaded files, run the dry run, show it."""
         files = [f for f in request.files.getlist("files") if f and f.filename]
@@ -92,8 +92,8 @@ class ReserveImport(ReservePage):
         )
         return self._back(preview=token)
 
-    @extension_endpoint("confirm", ["POST"])
-    def confirm(self) -> Response | tuple[str, int]:
+    @extension_endpoint("confirm", ["POST"])  # type: ignore[arg-type,untyped-decorator]
+    def confirm(self) -> Response:
         """Book the previewed files, if the books have not changed since the preview."""
         if self.read_only():
             return self._refused()

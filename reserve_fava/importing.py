@@ -81,7 +81,7 @@ def cli_import(books: str, files: Sequence[str], account: str, *, dry_run: bool)
     if dry_run:
         args.append("--dry-run")
     try:
-        done = subprocess.run(  # noqa: S603 - our own interpreter and command, no shell
+        done = subprocess.run(
             args,
             capture_output=True,
             text=True,

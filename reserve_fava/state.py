@@ -72,7 +72,8 @@ class State:
             self._loaded = fava_ledger.all_entries
             self._cache.clear()
             self._reported.clear()
-            self.config, self.problems = config_mod.parse(fava_ledger.all_entries_by_type.Custom)
+            customs: Any = fava_ledger.all_entries_by_type.Custom
+            self.config, self.problems = config_mod.parse(customs)
             for problem in self.problems:
                 self.report(fava_ledger, problem)
 
@@ -95,7 +96,7 @@ class State:
                 return self._cache[key]  # type: ignore[no-any-return]
             try:
                 value = make()
-            except Exception as error:  # noqa: BLE001 - a bug in a check must not stop Fava
+            except Exception as error:
                 detail = traceback.format_exc(limit=4).replace("\n", " | ")
                 self.report(fava_ledger, f"{config_mod.MODULE}: {key[0]} failed: {detail}")
                 raise ComputeError(f"{key[0]} failed: {error!r}") from error
@@ -108,7 +109,9 @@ class State:
         """Return the loaded entries as `Books` for an audit date (Beancount's errors kept)."""
 
         def make() -> books_mod.Books:
-            books = books_mod.from_entries(fava_ledger.all_entries, fava_ledger.options, as_of)
+            entries: Any = fava_ledger.all_entries
+            options: Any = fava_ledger.options
+            books = books_mod.from_entries(entries, options, as_of)
             books.errors = [
                 e for e in fava_ledger.load_errors if not books_mod.is_project_finding(e)
             ]
@@ -155,7 +158,7 @@ def _audit(books: books_mod.Books) -> AuditResult:
     """Return the audit; if it fails, every family that still works and those that fail."""
     try:
         return AuditResult(audit_mod.audit(books))
-    except Exception:  # noqa: BLE001 - fall back family by family below
+    except Exception:
         pass
     found = audit_mod.audit(books, families=[])
     failed = []
@@ -164,7 +167,7 @@ def _audit(books: books_mod.Books) -> AuditResult:
             found.extend(
                 f for f in audit_mod.audit(books, families=[family]) if f.code != "BEANCOUNT"
             )
-        except Exception as error:  # noqa: BLE001 - one broken family must not hide the others
+        except Exception as error:
             failed.append(f"{family} ({error!r})")
     return AuditResult(sorted(found, key=sort_key), tuple(failed))
 

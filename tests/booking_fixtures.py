@@ -41,7 +41,10 @@ def write_books(folder: Path, extra: str = "") -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Return every .beancount file under folder with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.beancount"))}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*.beancount"))
+    }
 
 
 def name(n: int) -> str:

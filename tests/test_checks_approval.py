@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from ledgers import PRELUDE
@@ -38,7 +39,7 @@ def txn(
 
 
 def small(date: str, number: str, case: str = "YZ-001", **meta: object) -> str:
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "case": case,
         "recipient": R1,
         "approval": "township",
@@ -46,11 +47,11 @@ def small(date: str, number: str, case: str = "YZ-001", **meta: object) -> str:
         "approved": D.fromisoformat(date),
     }
     fields.update(meta)
-    return txn(date, number, **fields)  # type: ignore[arg-type]
+    return txn(date, number, **fields)
 
 
 def general(date: str, number: str, ratio: str, case: str = "YZ-G-1", **meta: object) -> str:
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "case": case,
         "recipient": R1,
         "approval": "county",
@@ -60,23 +61,23 @@ def general(date: str, number: str, ratio: str, case: str = "YZ-G-1", **meta: ob
         "notice": D.fromisoformat(date) - datetime.timedelta(days=10),
     }
     fields.update(meta)
-    return txn(date, number, "Expenses:Relief:Yingze:Liuxiang:General", **fields)  # type: ignore[arg-type]
+    return txn(date, number, "Expenses:Relief:Yingze:Liuxiang:General", **fields)
 
 
 def advance(date: str, number: str, case: str = "YZ-A-1", county: str = "Yingze",
             township: str = "Liuxiang", **meta: object) -> str:
-    fields: dict[str, object] = {"case": case, "recipient": R1}
+    fields: dict[str, Any] = {"case": case, "recipient": R1}
     fields.update(meta)
     return txn(
         date, number, f"Assets:Advances:{county}:{township}", f"Assets:Treasury:{county}",
-        f" ^{cases.advance_link(case)}", **fields,  # type: ignore[arg-type]
+        f" ^{cases.advance_link(case)}", **fields,
     )
 
 
 def settle(date: str, number: str, case: str = "YZ-A-1", level: str = "township",
            county: str = "Yingze", township: str = "Liuxiang", link: str | None = None,
            **meta: object) -> str:
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "case": case, "recipient": R1, "approval": level, "approver": "审批人",
         "approved": D.fromisoformat(date),
     }
@@ -84,7 +85,7 @@ def settle(date: str, number: str, case: str = "YZ-A-1", level: str = "township"
     return txn(
         date, number, f"Expenses:Relief:{county}:{township}:Emergency",
         f"Assets:Advances:{county}:{township}", f" ^{link or cases.advance_link(case)}",
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
@@ -173,7 +174,7 @@ def test_settlement_link_hashed_for_a_case_a_link_cannot_hold(books_from: Load) 
 
 
 def test_imported_row_needs_bank_keys(books_from: Load) -> None:
-    keys = {"source_sha256": "ab" * 32, "batch": "B1", "bank_row": Decimal(3),
+    keys: dict[str, Any] = {"source_sha256": "ab" * 32, "batch": "B1", "bank_row": Decimal(3),
             "bank_status": "paid"}
     f = assert_one(run(books_from, small("2018-03-05", "450.00", **keys)),
                    "APPROVAL-MISSING", "YZ-001", "450.00")
@@ -336,6 +337,15 @@ def test_bank_round_trip_dates_by_the_request(books_from: Load) -> None:
                    "PAID-BEFORE-APPROVAL", "YZ-001", "450.00")
     assert "sent to the bank on 2018-03-01" in f.message
     assert run(books_from, request("2018-03-05") + paid) == []
+
+
+def test_payment_cleared_from_suspense_dates_by_the_bank_row(books_from: Load) -> None:
+    row = {"batch": "B2", "bank_row": Decimal(4)}
+    into = txn("2018-03-01", "450.00", "Assets:Suspense:Yingze:Liuxiang", **row)
+    cleared = small("2018-03-10", "450.00", approved=D(2018, 3, 8), **row).replace(
+        "Assets:Treasury:Yingze", "Assets:Suspense:Yingze:Liuxiang")
+    assert_one(run(books_from, into + cleared), "PAID-BEFORE-APPROVAL", "YZ-001", "450.00")
+    assert run(books_from, cleared) == []
 
 
 # NOTICE-MISSING

@@ -107,7 +107,7 @@ def test_township_money_through_the_bank_is_use(books_from: Callable[..., Books]
 """
     )
     row = _row(reports.year_report(books, 2025), "Liuxiang")
-    assert (row.used, row.small, row.in_transit, row.person_times) == (D(600), D(600), 0, 1)
+    assert (row.used, row.small, row.in_transit, row.person_times) == (D(600), D(600), D(0), 1)
     assert row.use_percent == D("2.0")
 
 

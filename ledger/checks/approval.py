@@ -37,7 +37,7 @@ def check(books: Books) -> list[Finding]:
         findings.extend(_paid_before(books, d, dates))
         findings.extend(_notice(books, d))
     findings.extend(approval_case.check(books))
-    return findings
+    return cases.unique(findings)
 
 
 def _wrong_level(books: Books, d: Disbursement) -> list[Finding]:

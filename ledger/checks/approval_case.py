@@ -19,6 +19,7 @@ from ledger.checks import approval_meta
 from ledger.checks import cases
 from ledger.checks.cases import finding
 from ledger.checks.cases import money
+from ledger.directory import Township
 from ledger.findings import Finding
 from ledger.index import Disbursement
 
@@ -109,6 +110,7 @@ def _records(books: Books) -> dict[tuple[str, str], data.Custom]:
     township cannot be told, or without a case and an amount, cannot be checked against.
     """
     found: dict[tuple[str, str], data.Custom] = {}
+    places: dict[str, Township | None] = {}
     for record in books.index.approval_list:
         values = [v.value for v in record.values]
         township = record.meta.get("township")
@@ -120,7 +122,9 @@ def _records(books: Books) -> dict[tuple[str, str], data.Custom]:
             or not isinstance(township, str)
         ):
             continue
-        place = books.directory.township_by_name(None, township)
+        if township not in places:
+            places[township] = books.directory.township_by_name(None, township)
+        place = places[township]
         if place is not None:
             found[(place.county, values[0])] = record
     return found

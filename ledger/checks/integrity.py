@@ -77,10 +77,38 @@ def _strings(entry: data.Directive) -> Iterator[tuple[str, str]]:
     yield from _meta_strings(entry.meta)
 
 
+def _quick_text(entry: data.Directive) -> str:
+    """Return the entry's candidate strings joined, for the one pre-filter search."""
+    parts = [
+        v
+        for k, v in (entry.meta or {}).items()
+        if v.__class__ is str and k not in _EXEMPT_KEYS
+    ]
+    if isinstance(entry, data.Transaction):
+        parts.append(entry.payee or "")
+        parts.append(entry.narration or "")
+        parts.extend(entry.tags or ())
+        parts.extend(entry.links or ())
+        for posting in entry.postings:
+            if posting.meta:
+                parts.extend(v for v in posting.meta.values() if v.__class__ is str)
+    elif isinstance(entry, data.Custom):
+        parts.extend(v.value for v in entry.values if isinstance(v.value, str))
+    else:
+        parts.extend(
+            t
+            for f in ("comment", "description", "query_string")
+            if isinstance(t := getattr(entry, f, None), str)
+        )
+    return "\x00".join(parts)
+
+
 def pii_findings(books: Books) -> list[Finding]:
     """Return one PII-EXPOSED finding per entry holding a full ID or card number."""
     found = []
     for entry in books.entries:
+        if not _DIGITS16.search(_quick_text(entry)):
+            continue
         for where, text in _strings(entry):
             kind = exposed_kind(text)
             if kind is None:
@@ -119,7 +147,9 @@ def account_findings(books: Books) -> list[Finding]:
         info = accounts.parse(entry.account)
         if problem is None and info is not None:
             if info.county not in counties:
-                problem = f"county {info.county} has no Assets:Treasury:{info.county} account"
+                problem = (
+                    f"county {info.county} has no Assets:Treasury:{info.county} account"
+                )
             elif info.township and (info.county, info.township) not in townships:
                 problem = (
                     f"township {info.township} has no "

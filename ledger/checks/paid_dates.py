@@ -4,7 +4,10 @@ A payment booked straight from a paying account (a township's reserve or cash, a
 treasury) left on its own date. A paid row of a bank round trip moves money out of
 `Assets:InTransit`: the money left on the date of the request (报盘) entry that moved the same
 (`batch`, `case`) from the paying account into `Assets:InTransit`, the latest one dated on or
-before the paid row. Without such an entry the payment's own date is used.
+before the paid row. A payment cleared out of `Assets:Suspense` (a paid row booked before its
+approval was known) left when the bank row went into suspense, found by (`batch`, `bank-row`);
+an in-transit row without a case is found the same way. Without such an entry the payment's
+own date is used.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import bisect
 import datetime
 import weakref
 from collections import defaultdict
+from typing import Any
 
 from beancount.core import data
 
@@ -21,6 +25,8 @@ from ledger.books import Books
 from ledger.index import Disbursement
 
 PAYING_ROLES: frozenset[str] = frozenset({"reserve", "cash", "treasury"})
+HOLDING_ROLES: frozenset[str] = frozenset({"intransit", "suspense"})
+_Key = tuple[str, str, str]
 
 
 def _roles(entry: data.Transaction) -> tuple[set[str], set[str]]:
@@ -38,42 +44,54 @@ def _roles(entry: data.Transaction) -> tuple[set[str], set[str]]:
     return into, out
 
 
+def _keys(meta: dict[str, Any]) -> list[_Key]:
+    """Return the keys a bank row is known by: (batch, "case", case), (batch, "row", row)."""
+    batch = meta.get("batch")
+    if not isinstance(batch, str) or not batch:
+        return []
+    keys = []
+    case = meta.get("case")
+    if isinstance(case, str) and case:
+        keys.append((batch, "case", case))
+    row = meta.get("bank-row")
+    if row is not None and not isinstance(row, bool):
+        keys.append((batch, "row", str(row)))
+    return keys
+
+
 class PaidDates:
-    """Request dates by (batch, case), to date the paid rows of a bank round trip."""
+    """Dates bank rows left a paying account, to date the payments that resolve them."""
 
     def __init__(self, books: Books) -> None:
-        """Index every entry moving money from a paying account into transit."""
-        found: dict[tuple[str, str], list[datetime.date]] = defaultdict(list)
+        """Index every entry moving money from a paying account into transit or suspense."""
+        found: dict[_Key, list[datetime.date]] = defaultdict(list)
         for entry in books.index.transactions:
             if "reversal" in (entry.tags or ()):
                 continue
-            batch = entry.meta.get("batch")
-            case = entry.meta.get("case")
-            if not isinstance(batch, str) or not isinstance(case, str):
-                continue
             into, out = _roles(entry)
-            if "intransit" in into and out & PAYING_ROLES:
-                found[(batch, case)].append(entry.date)
-        self._requests = {key: sorted(dates) for key, dates in found.items()}
+            if into & HOLDING_ROLES and out & PAYING_ROLES:
+                for key in _keys(entry.meta):
+                    found[key].append(entry.date)
+        self._left = {key: sorted(dates) for key, dates in found.items()}
 
     def left_on(self, d: Disbursement) -> datetime.date:
         """Return the date the money of a payment left its paying account."""
         _, out = _roles(d.entry)
-        if out & PAYING_ROLES or "intransit" not in out:
+        if out & PAYING_ROLES or not out & HOLDING_ROLES:
             return d.date
-        batch = d.meta.get("batch")
-        case = d.meta.get("case")
-        known = isinstance(batch, str) and isinstance(case, str)
-        dates = self._requests.get((str(batch), str(case)), []) if known else []
-        i = bisect.bisect_right(dates, d.date)
-        return dates[i - 1] if i else d.date
+        for key in _keys(d.meta):
+            dates = self._left.get(key, [])
+            i = bisect.bisect_right(dates, d.date)
+            if i:
+                return dates[i - 1]
+        return d.date
 
 
 _CACHE: weakref.WeakKeyDictionary[Books, PaidDates] = weakref.WeakKeyDictionary()
 
 
 def paid_dates(books: Books) -> PaidDates:
-    """Return the request-date index of the books (computed once per `Books`)."""
+    """Return the paid-date index of the books (computed once per `Books`)."""
     found = _CACHE.get(books)
     if found is None:
         found = _CACHE[books] = PaidDates(books)

@@ -23,7 +23,9 @@ from ledger.demo.profile import Profile
 
 # The seed policy of SPEC §4, which the demo books follow.
 TOWNSHIP_CEILING = Decimal("500.00")
-OVERRIDE_CEILING = Decimal("1000.00")  # emergency relief approved by townships of one county
+OVERRIDE_CEILING = Decimal(
+    "1000.00"
+)  # emergency relief approved by townships of one county
 COUNTY_CEILING = Decimal("8000.00")
 #: (ratio from, ratio to, amount min, amount max) of the seed tiers.
 TIERS: tuple[tuple[Decimal, Decimal, Decimal, Decimal], ...] = (
@@ -91,7 +93,9 @@ class Context:
     )
     idle: set[tuple[str, str, int]] = dataclasses.field(default_factory=set)
     #: Days a township's cash box is left to a planted fault.
-    cash_blocked: set[tuple[str, str, datetime.date]] = dataclasses.field(default_factory=set)
+    cash_blocked: set[tuple[str, str, datetime.date]] = dataclasses.field(
+        default_factory=set
+    )
     #: Cash accounts allowed below zero (planted RESERVE-OVERDRAWN).
     overdraft_ok: set[str] = dataclasses.field(default_factory=set)
     #: Reserve balance each township carries into the next year.
@@ -120,7 +124,9 @@ class Context:
         """Return a made-up SHA-256 for a bank file, free of long digit runs."""
         salt = 0
         while True:
-            digest = hashlib.sha256(f"{self.profile.seed}|{label}|{salt}".encode()).hexdigest()
+            digest = hashlib.sha256(
+                f"{self.profile.seed}|{label}|{salt}".encode()
+            ).hexdigest()
             if not _LONG_DIGITS.search(digest):
                 return digest
             salt += 1
@@ -131,7 +137,9 @@ class Context:
             return OVERRIDE_CEILING
         return TOWNSHIP_CEILING
 
-    def day(self, year: int, first: tuple[int, int], last: tuple[int, int]) -> datetime.date:
+    def day(
+        self, year: int, first: tuple[int, int], last: tuple[int, int]
+    ) -> datetime.date:
         """Return a random date of `year` between two (month, day) pairs inclusive."""
         start = datetime.date(year, *first)
         span = (datetime.date(year, *last) - start).days
@@ -158,7 +166,9 @@ def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-def disbursement_meta(case: Case, *, expense: bool = True) -> list[tuple[str, text.MetaValue]]:
+def disbursement_meta(
+    case: Case, *, expense: bool = True
+) -> list[tuple[str, text.MetaValue]]:
     """Return the metadata SPEC §3 asks of a disbursement of this case."""
     assert case.person is not None
     meta: list[tuple[str, text.MetaValue]] = [
@@ -203,6 +213,11 @@ def approval_record(ctx: Context, case: Case, year: int, mark: str = "") -> text
     meta += [("category", case.category), ("id-masked", case.person.id_masked)]
     values = f"{text.quote(case.number)} {case.amount} {text.CURRENCY}"
     block = text.custom(
-        case.approved, approvals_file(case.county, year), "approval", values, meta, mark=mark
+        case.approved,
+        approvals_file(case.county, year),
+        "approval",
+        values,
+        meta,
+        mark=mark,
     )
     return ctx.add(block)

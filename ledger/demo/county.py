@@ -33,8 +33,14 @@ _RELATIONS = ("女儿", "儿子", "配偶", "监护人")
 def draw_general(ctx: Context, case: Case, forced: int | None = None) -> None:
     """Draw a general case's tier (0-2, 3 = conference), amount and ratio."""
     draw = ctx.rng.random()
-    tier = forced if forced is not None else 3 if draw < 0.03 else 0 if draw < 0.63 else (
-        1 if draw < 0.88 else 2
+    tier = (
+        forced
+        if forced is not None
+        else 3
+        if draw < 0.03
+        else 0
+        if draw < 0.63
+        else (1 if draw < 0.88 else 2)
     )
     if tier == 3:
         case.approval = "conference"
@@ -44,7 +50,9 @@ def draw_general(ctx: Context, case: Case, forced: int | None = None) -> None:
     low, high, least, most = cx.TIERS[tier]
     case.approval = "county"
     step_low = int(least) // 10 + 1 if tier else 50
-    case.amount = Decimal(ctx.rng.randrange(step_low, int(most) // 10) * 10).quantize(text.CENT)
+    case.amount = Decimal(ctx.rng.randrange(step_low, int(most) // 10) * 10).quantize(
+        text.CENT
+    )
     case.ratio = Decimal(ctx.rng.randrange(int(low * 100) + 5, int(high * 100) - 4)) / 100
 
 
@@ -78,9 +86,13 @@ def plan(ctx: Context, county: names.County, year: int, cases: list[Case]) -> No
     split_done = False
     for case in direct:
         assert case.approved is not None
-        pay = min(case.approved + cx.days(ctx.rng.randrange(1, 8)), datetime.date(year, 12, 30))
+        pay = min(
+            case.approved + cx.days(ctx.rng.randrange(1, 8)), datetime.date(year, 12, 30)
+        )
         instalments = (
-            not split_done and case.approval == "county" and case.amount >= 1000
+            not split_done
+            and case.approval == "county"
+            and case.amount >= 1000
             and case.approved <= datetime.date(year, 10, 15)
         )
         split_done = split_done or instalments
@@ -89,7 +101,9 @@ def plan(ctx: Context, county: names.County, year: int, cases: list[Case]) -> No
         _batch(ctx, county, year, request, batches[request], first=number == 0)
 
 
-def _direct(ctx: Context, case: Case, year: int, pay: datetime.date, instalments: bool) -> None:
+def _direct(
+    ctx: Context, case: Case, year: int, pay: datetime.date, instalments: bool
+) -> None:
     case.person = ctx.people.pick(case.township, case.county.region, pay)
     cx.approval_record(ctx, case, year)
     treasury = f"Assets:Treasury:{case.county.county}"
@@ -104,27 +118,43 @@ def _direct(ctx: Context, case: Case, year: int, pay: datetime.date, instalments
         if instalment:
             meta.append(("instalment", instalment))
         meta.append(("voucher", f"记{date:%m}-{ctx.rng.randrange(300, 600):03d}"))
-        ctx.add(text.txn(
-            date, cx.tx_file(case.county, year), case.person.name,
-            "临时救助（联席会议）" if case.approval == "conference" else "临时救助（一般程序）",
-            [(expense, amount), (treasury, -amount)], meta,
-        ))
+        ctx.add(
+            text.txn(
+                date,
+                cx.tx_file(case.county, year),
+                case.person.name,
+                "临时救助（联席会议）"
+                if case.approval == "conference"
+                else "临时救助（一般程序）",
+                [(expense, amount), (treasury, -amount)],
+                meta,
+            )
+        )
 
 
-def bank_meta(batch: str, row: int, sha: str, person: Person, status: str = "") -> list[
-    tuple[str, text.MetaValue]
-]:
+def bank_meta(
+    batch: str, row: int, sha: str, person: Person, status: str = ""
+) -> list[tuple[str, text.MetaValue]]:
     """Return the metadata of an imported bank row (SPEC §3)."""
     meta: list[tuple[str, text.MetaValue]] = [("batch", batch), ("bank-row", row)]
     if status:
         meta.append(("bank-status", status))
-    meta += [("source-sha256", sha), ("card", person.card),
-             ("card-masked", person.card_masked)]
+    meta += [
+        ("source-sha256", sha),
+        ("card", person.card),
+        ("card-masked", person.card_masked),
+    ]
     return meta
 
 
-def _batch(ctx: Context, county: names.County, year: int, request: datetime.date,
-           rows: list[Case], first: bool) -> None:
+def _batch(
+    ctx: Context,
+    county: names.County,
+    year: int,
+    request: datetime.date,
+    rows: list[Case],
+    first: bool,
+) -> None:
     batch = f"{county.abbr}{request:%Y%m%d}"
     file = cx.tx_file(county, year)
     shas = {kind: ctx.sha(f"{batch}|{kind}") for kind in ("request", "result", "result-2")}
@@ -133,50 +163,88 @@ def _batch(ctx: Context, county: names.County, year: int, request: datetime.date
     reissue: list[Case] = []
     for row, case in enumerate(rows, 1):
         if first and row == 3:
-            case.person = ctx.people.stranger(county.region, ctx.rng.choice(names.DOTTED_NAMES))
+            case.person = ctx.people.stranger(
+                county.region, ctx.rng.choice(names.DOTTED_NAMES)
+            )
         else:
             case.person = ctx.people.pick(case.township, county.region, request)
         person = case.person
         cx.approval_record(ctx, case, year)
         transit = cx.account("intransit", case.township)
-        ctx.add(text.txn(
-            request, file, person.name, f"代发报盘 {batch}",
-            [(transit, case.amount), (treasury, -case.amount)],
-            [("case", case.number), ("recipient", person.recipient),
-             *bank_meta(batch, row, shas["request"], person)],
-        ))
+        ctx.add(
+            text.txn(
+                request,
+                file,
+                person.name,
+                f"代发报盘 {batch}",
+                [(transit, case.amount), (treasury, -case.amount)],
+                [
+                    ("case", case.number),
+                    ("recipient", person.recipient),
+                    *bank_meta(batch, row, shas["request"], person),
+                ],
+            )
+        )
         draw = ctx.rng.random() if request.month < 12 else 1.0
         if draw < 0.03:
-            ctx.add(text.txn(
-                result, file, person.name, f"代发回盘 {batch}：失败退回",
-                [(treasury, case.amount), (transit, -case.amount)],
-                [("case", case.number), ("recipient", person.recipient),
-                 *bank_meta(batch, row, shas["result"], person, "failed"),
-                 ("fail-reason", ctx.rng.choice(_FAIL_REASONS))],
-            ))
+            ctx.add(
+                text.txn(
+                    result,
+                    file,
+                    person.name,
+                    f"代发回盘 {batch}：失败退回",
+                    [(treasury, case.amount), (transit, -case.amount)],
+                    [
+                        ("case", case.number),
+                        ("recipient", person.recipient),
+                        *bank_meta(batch, row, shas["result"], person, "failed"),
+                        ("fail-reason", ctx.rng.choice(_FAIL_REASONS)),
+                    ],
+                )
+            )
             reissue.append(case)
             continue
-        paid_on, sha = (result + cx.days(4), shas["result-2"]) if draw < 0.06 else (
-            result, shas["result"])
+        paid_on, sha = (
+            (result + cx.days(4), shas["result-2"])
+            if draw < 0.06
+            else (result, shas["result"])
+        )
         meta = cx.disbursement_meta(case) + bank_meta(batch, row, sha, person, "paid")
         if first and row == 1:
             meta.append(("holder", person.name[0] + " " + person.name[1:]))
         elif first and row == 2:
             holder = ctx.rng.choice(names.SURNAMES) + ctx.rng.choice(names.GIVEN_FEMALE)
-            meta += [("holder", holder), ("agent", f"{holder}（{ctx.rng.choice(_RELATIONS)}，代领）")]
+            meta += [
+                ("holder", holder),
+                ("agent", f"{holder}（{ctx.rng.choice(_RELATIONS)}，代领）"),
+            ]
         elif first and row == 3:
             meta.append(("holder", person.name.replace("·", "")))
-        ctx.add(text.txn(
-            paid_on, file, person.name, f"代发回盘 {batch}：成功",
-            [(cx.account("relief", case.township, "general"), case.amount),
-             (transit, -case.amount)], meta,
-        ))
+        ctx.add(
+            text.txn(
+                paid_on,
+                file,
+                person.name,
+                f"代发回盘 {batch}：成功",
+                [
+                    (cx.account("relief", case.township, "general"), case.amount),
+                    (transit, -case.amount),
+                ],
+                meta,
+            )
+        )
     if reissue:
         _reissue(ctx, county, year, f"{batch}R", result + cx.days(3), reissue)
 
 
-def _reissue(ctx: Context, county: names.County, year: int, batch: str,
-             request: datetime.date, rows: list[Case]) -> None:
+def _reissue(
+    ctx: Context,
+    county: names.County,
+    year: int,
+    batch: str,
+    request: datetime.date,
+    rows: list[Case],
+) -> None:
     file = cx.tx_file(county, year)
     treasury = f"Assets:Treasury:{county.county}"
     shas = {kind: ctx.sha(f"{batch}|{kind}") for kind in ("request", "result")}
@@ -185,15 +253,31 @@ def _reissue(ctx: Context, county: names.County, year: int, batch: str,
         person = case.person
         person.card, person.card_masked = ctx.people.new_card()
         transit = cx.account("intransit", case.township)
-        ctx.add(text.txn(
-            request, file, person.name, f"代发报盘 {batch}（失败重发，新卡）",
-            [(transit, case.amount), (treasury, -case.amount)],
-            [("case", case.number), ("recipient", person.recipient),
-             *bank_meta(batch, row, shas["request"], person)],
-        ))
-        ctx.add(text.txn(
-            request + cx.days(2), file, person.name, f"代发回盘 {batch}：成功",
-            [(cx.account("relief", case.township, "general"), case.amount),
-             (transit, -case.amount)],
-            cx.disbursement_meta(case) + bank_meta(batch, row, shas["result"], person, "paid"),
-        ))
+        ctx.add(
+            text.txn(
+                request,
+                file,
+                person.name,
+                f"代发报盘 {batch}（失败重发，新卡）",
+                [(transit, case.amount), (treasury, -case.amount)],
+                [
+                    ("case", case.number),
+                    ("recipient", person.recipient),
+                    *bank_meta(batch, row, shas["request"], person),
+                ],
+            )
+        )
+        ctx.add(
+            text.txn(
+                request + cx.days(2),
+                file,
+                person.name,
+                f"代发回盘 {batch}：成功",
+                [
+                    (cx.account("relief", case.township, "general"), case.amount),
+                    (transit, -case.amount),
+                ],
+                cx.disbursement_meta(case)
+                + bank_meta(batch, row, shas["result"], person, "paid"),
+            )
+        )

@@ -45,30 +45,48 @@ def date(ctx: Context, slot: Slot, span: int = 90) -> datetime.date:
 
 
 def new_case(
-    ctx: Context, slot: Slot, amount: str, procedure: str = "small", approval: str = "township"
+    ctx: Context,
+    slot: Slot,
+    amount: str,
+    procedure: str = "small",
+    approval: str = "township",
 ) -> Case:
     """Return a fault case (number 9001 on, a stranger as recipient)."""
     key = (slot.county.county, slot.township.township + "#fault", slot.year)
     ctx.case_seq[key] += 1
     number = f"{slot.county.abbr}-{slot.township.abbr}-{slot.year}-{9000 + ctx.case_seq[key]:04d}"
-    case = Case(slot.county, slot.township, number, procedure, approval, text.money(amount),
-                category=ctx.rng.choice(cx.CATEGORIES))
+    case = Case(
+        slot.county,
+        slot.township,
+        number,
+        procedure,
+        approval,
+        text.money(amount),
+        category=ctx.rng.choice(cx.CATEGORIES),
+    )
     case.person = ctx.people.stranger(slot.county.region)
     return case
 
 
 def expect(
-    ctx: Context, code: str, slot: Slot | None, case: str = "", mark: str = "", file: str = ""
+    ctx: Context,
+    code: str,
+    slot: Slot | None,
+    case: str = "",
+    mark: str = "",
+    file: str = "",
 ) -> None:
     """Record a finding the fault must raise (mark: the block whose line it carries)."""
-    ctx.manifest.append({
-        "code": code,
-        "case": case,
-        "county": slot.county.county if slot else "",
-        "township": slot.township.township if slot else "",
-        "file": file or (slot.file if slot else ""),
-        "mark": mark,
-    })
+    ctx.manifest.append(
+        {
+            "code": code,
+            "case": case,
+            "county": slot.county.county if slot else "",
+            "township": slot.township.township if slot else "",
+            "file": file or (slot.file if slot else ""),
+            "mark": mark,
+        }
+    )
 
 
 def pay_small(
@@ -81,7 +99,7 @@ def pay_small(
     record: Decimal | None = None,
     narration: str = "小额临时救助",
     drop: tuple[str, ...] = (),
-    extra: cx.Meta = (),
+    extra: text.Meta = (),
     source: str = "reserve",
     mark: str = "",
 ) -> text.Block:
@@ -106,15 +124,26 @@ def pay_small(
     meta += list(extra)
     ctx.fault_outflow[slot.key] += case.amount
     relief = cx.account("relief", slot.township, case.procedure)
-    return ctx.add(text.txn(
-        paid, slot.file, case.person.name, narration,
-        [(relief, case.amount), (cx.account(source, slot.township), -case.amount)],
-        meta, mark=mark,
-    ))
+    return ctx.add(
+        text.txn(
+            paid,
+            slot.file,
+            case.person.name,
+            narration,
+            [(relief, case.amount), (cx.account(source, slot.township), -case.amount)],
+            meta,
+            mark=mark,
+        )
+    )
 
 
 def pay_general(
-    ctx: Context, slot: Slot, case: Case, paid: datetime.date, *, notice_days: int | None = 10,
+    ctx: Context,
+    slot: Slot,
+    case: Case,
+    paid: datetime.date,
+    *,
+    notice_days: int | None = 10,
     mark: str = "",
 ) -> text.Block:
     """Book a general case paid by the treasury (notice `notice_days` before approval)."""
@@ -124,9 +153,17 @@ def pay_general(
     case.notice = case.approved - cx.days(notice_days) if notice_days is not None else None
     case.applied = case.approved - cx.days(20)
     cx.approval_record(ctx, case, slot.year)
-    return ctx.add(text.txn(
-        paid, slot.file, case.person.name, "临时救助（一般程序）",
-        [(cx.account("relief", slot.township, "general"), case.amount),
-         (f"Assets:Treasury:{slot.county.county}", -case.amount)],
-        cx.disbursement_meta(case), mark=mark,
-    ))
+    return ctx.add(
+        text.txn(
+            paid,
+            slot.file,
+            case.person.name,
+            "临时救助（一般程序）",
+            [
+                (cx.account("relief", slot.township, "general"), case.amount),
+                (f"Assets:Treasury:{slot.county.county}", -case.amount),
+            ],
+            cx.disbursement_meta(case),
+            mark=mark,
+        )
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
+from ledger.demo import faults_advances as advances
 from ledger.demo import faults_money as money
 from ledger.demo import faults_relief as relief
 from ledger.demo.context import Context
@@ -32,10 +33,10 @@ CASE_FAULTS: dict[str, Plant] = {
     "SPLIT-PAYMENT": relief.split_payment,
     "DUPLICATE-CASE": relief.duplicate_case,
     "PAYEE-MISMATCH": relief.payee_mismatch,
-    "ADVANCE-OVERDUE": money.advance_overdue,
-    "ADVANCE-LATE": money.advance_late,
-    "ADVANCE-UNLINKED": money.advance_unlinked,
-    "ADVANCE-OVERSETTLED": money.advance_oversettled,
+    "ADVANCE-OVERDUE": advances.advance_overdue,
+    "ADVANCE-LATE": advances.advance_late,
+    "ADVANCE-UNLINKED": advances.advance_unlinked,
+    "ADVANCE-OVERSETTLED": advances.advance_oversettled,
     "RESERVE-OVERDRAWN": money.reserve_overdrawn,
     "RESERVE-MISUSE": money.reserve_misuse,
     "SUSPENSE-OPEN": money.suspense_open,
@@ -70,7 +71,9 @@ def plant(ctx: Context) -> None:
         return
     every = slots(ctx)
     # Year-level faults take distinct township-years, spread over townships first.
-    by_township = sorted(every, key=lambda s: (s.year != min(ctx.profile.years), every.index(s)))
+    by_township = sorted(
+        every, key=lambda s: (s.year != min(ctx.profile.years), every.index(s))
+    )
     year_slots = iter(by_township)
     shuffled = list(every)
     ctx.rng.shuffle(shuffled)
@@ -91,12 +94,14 @@ def resolve(ctx: Context, marks: dict[str, dict[str, int]]) -> list[dict[str, ob
         line = marks.get(file, {}).get(mark) if mark else None
         if mark and line is None:
             raise AssertionError(f"fault mark {mark} not found in {file}")
-        findings.append({
-            "code": entry["code"],
-            "case": entry["case"],
-            "county": entry["county"],
-            "township": entry["township"],
-            "file": file,
-            "line": line,
-        })
+        findings.append(
+            {
+                "code": entry["code"],
+                "case": entry["case"],
+                "county": entry["county"],
+                "township": entry["township"],
+                "file": file,
+                "line": line,
+            }
+        )
     return findings

@@ -1,8 +1,8 @@
-"""Planted faults of money movements: advances, reserves, bank transit, accounts, policy.
+"""Planted faults of money movements: reserves, bank transit, accounts, policy.
 
 Like `faults_relief`, each function plants one fault and records the findings it must raise.
-Where SPEC §5 leaves open which entry carries a finding (the late settlement or its advance,
-the recovery that oversettles or the advance), the manifest gives the file but no line.
+The year-level faults (ALLOCATION-RANGE, RESERVE-IDLE) are located, as SPEC §5 says, at the
+township's reserve `open`.
 """
 
 from __future__ import annotations
@@ -21,75 +21,6 @@ from ledger.demo.fault_kit import Slot
 ADMIN_ACCOUNT = "Expenses:Admin:Office"
 
 
-def _advance(ctx: Context, slot: Slot, case: Case, day: datetime.date, *, link: bool = True,
-             mark: str = "") -> None:
-    assert case.person is not None
-    ctx.fault_outflow[slot.key] += case.amount
-    ctx.add(text.txn(
-        day, slot.file, case.person.name, "先行救助（紧急程序）",
-        [(cx.account("advances", slot.township), case.amount),
-         (cx.account("reserve", slot.township), -case.amount)],
-        [("case", case.number), ("recipient", case.person.recipient)],
-        links=[f"adv-{case.number}"] if link else [], mark=mark,
-    ))
-
-
-def _settle(ctx: Context, slot: Slot, case: Case, day: datetime.date, *, link: bool = True,
-            mark: str = "") -> None:
-    assert case.person is not None
-    case.approved, case.applied = day, day - cx.days(30)
-    cx.approval_record(ctx, case, slot.year)
-    ctx.add(text.txn(
-        day, slot.file, case.person.name, "先行救助补办审批，转列紧急救助支出",
-        [(cx.account("relief", slot.township, "emergency"), case.amount),
-         (cx.account("advances", slot.township), -case.amount)],
-        cx.disbursement_meta(case), links=[f"adv-{case.number}"] if link else [], mark=mark,
-    ))
-
-
-def advance_overdue(ctx: Context, slot: Slot, k: int) -> None:
-    """An advance of 400 never settled."""
-    case = kit.new_case(ctx, slot, "400.00", "emergency")
-    _advance(ctx, slot, case, kit.date(ctx, slot), mark=case.number)
-    kit.expect(ctx, "ADVANCE-OVERDUE", slot, case.number, case.number)
-
-
-def advance_late(ctx: Context, slot: Slot, k: int) -> None:
-    """An advance of 300 settled 45 days after it was paid (due after 30)."""
-    case = kit.new_case(ctx, slot, "300.00", "emergency")
-    day = kit.date(ctx, slot, 60)
-    _advance(ctx, slot, case, day)
-    _settle(ctx, slot, case, day + cx.days(45))
-    kit.expect(ctx, "ADVANCE-LATE", slot, case.number)
-
-
-def advance_unlinked(ctx: Context, slot: Slot, k: int) -> None:
-    """An advance of 250 and its settlement, neither with an `^adv-` link."""
-    case = kit.new_case(ctx, slot, "250.00", "emergency")
-    day = kit.date(ctx, slot)
-    _advance(ctx, slot, case, day, link=False, mark=case.number + "/a")
-    _settle(ctx, slot, case, day + cx.days(10), link=False, mark=case.number + "/s")
-    kit.expect(ctx, "ADVANCE-UNLINKED", slot, case.number, case.number + "/a")
-    kit.expect(ctx, "ADVANCE-UNLINKED", slot, case.number, case.number + "/s")
-
-
-def advance_oversettled(ctx: Context, slot: Slot, k: int) -> None:
-    """An advance of 450 settled in full, then 50 of it 'recovered' as well."""
-    case = kit.new_case(ctx, slot, "450.00", "emergency")
-    assert case.person is not None
-    day = kit.date(ctx, slot)
-    _advance(ctx, slot, case, day)
-    _settle(ctx, slot, case, day + cx.days(8))
-    ctx.add(text.txn(
-        day + cx.days(10), slot.file, case.person.name, "追回先行救助款",
-        [(cx.account("reserve", slot.township), Decimal(50)),
-         (cx.account("advances", slot.township), Decimal(-50))],
-        [("case", case.number), ("recipient", case.person.recipient)],
-        links=[f"adv-{case.number}"],
-    ))
-    kit.expect(ctx, "ADVANCE-OVERSETTLED", slot, case.number)
-
-
 def reserve_overdrawn(ctx: Context, slot: Slot, k: int) -> None:
     """Cash relief of 300 paid from an empty cash box, the cash drawn only the next day."""
     case = kit.new_case(ctx, slot, "300.00")
@@ -98,12 +29,24 @@ def reserve_overdrawn(ctx: Context, slot: Slot, k: int) -> None:
         ctx.cash_blocked.add((slot.county.county, slot.township.township, blocked))
     cash = cx.account("cash", slot.township)
     ctx.overdraft_ok.add(cash)
-    kit.pay_small(ctx, slot, case, day, narration="小额临时救助（现金）", source="cash",
-                  mark=case.number)
-    ctx.add(text.txn(
-        day + cx.days(1), slot.file, None, "备用金提取现金（补提前一日现金发放）",
-        [(cash, case.amount), (cx.account("reserve", slot.township), -case.amount)],
-    ))
+    kit.pay_small(
+        ctx,
+        slot,
+        case,
+        day,
+        narration="小额临时救助（现金）",
+        source="cash",
+        mark=case.number,
+    )
+    ctx.add(
+        text.txn(
+            day + cx.days(1),
+            slot.file,
+            None,
+            "备用金提取现金（补提前一日现金发放）",
+            [(cash, case.amount), (cx.account("reserve", slot.township), -case.amount)],
+        )
+    )
     kit.expect(ctx, "RESERVE-OVERDRAWN", slot, case.number, case.number)
 
 
@@ -111,11 +54,19 @@ def reserve_misuse(ctx: Context, slot: Slot, k: int) -> None:
     """350 of the reserve spent on office supplies."""
     mark = f"misuse-{slot.key}-{k}"
     ctx.fault_outflow[slot.key] += Decimal(350)
-    ctx.add(text.txn(
-        kit.date(ctx, slot), slot.file, None, "购买办公用品",
-        [(ADMIN_ACCOUNT, Decimal(350)), (cx.account("reserve", slot.township), Decimal(-350))],
-        mark=mark,
-    ))
+    ctx.add(
+        text.txn(
+            kit.date(ctx, slot),
+            slot.file,
+            None,
+            "购买办公用品",
+            [
+                (ADMIN_ACCOUNT, Decimal(350)),
+                (cx.account("reserve", slot.township), Decimal(-350)),
+            ],
+            mark=mark,
+        )
+    )
     kit.expect(ctx, "RESERVE-MISUSE", slot, "", mark)
 
 
@@ -125,27 +76,47 @@ def suspense_open(ctx: Context, slot: Slot, k: int) -> None:
     assert case.person is not None
     batch = f"{slot.county.abbr}{slot.township.abbr}-S{k + 1:02d}"
     ctx.fault_outflow[slot.key] += case.amount
-    ctx.add(text.txn(
-        kit.date(ctx, slot), slot.file, case.person.name, "代发回盘：成功（未匹配审批）",
-        [(cx.account("suspense", slot.township), case.amount),
-         (cx.account("reserve", slot.township), -case.amount)],
-        [("case", case.number), ("recipient", case.person.recipient),
-         *county.bank_meta(batch, 1, ctx.sha(batch), case.person, "paid")],
-        mark=case.number,
-    ))
+    ctx.add(
+        text.txn(
+            kit.date(ctx, slot),
+            slot.file,
+            case.person.name,
+            "代发回盘：成功（未匹配审批）",
+            [
+                (cx.account("suspense", slot.township), case.amount),
+                (cx.account("reserve", slot.township), -case.amount),
+            ],
+            [
+                ("case", case.number),
+                ("recipient", case.person.recipient),
+                *county.bank_meta(batch, 1, ctx.sha(batch), case.person, "paid"),
+            ],
+            mark=case.number,
+        )
+    )
     kit.expect(ctx, "SUSPENSE-OPEN", slot, case.number, case.number)
 
 
 def _request(ctx: Context, slot: Slot, case: Case, batch: str, day: datetime.date) -> None:
     assert case.person is not None
-    ctx.add(text.txn(
-        day, slot.file, case.person.name, f"代发报盘 {batch}",
-        [(cx.account("intransit", slot.township), case.amount),
-         (f"Assets:Treasury:{slot.county.county}", -case.amount)],
-        [("case", case.number), ("recipient", case.person.recipient),
-         *county.bank_meta(batch, 1, ctx.sha(batch + "|request"), case.person)],
-        mark=case.number + "/r",
-    ))
+    ctx.add(
+        text.txn(
+            day,
+            slot.file,
+            case.person.name,
+            f"代发报盘 {batch}",
+            [
+                (cx.account("intransit", slot.township), case.amount),
+                (f"Assets:Treasury:{slot.county.county}", -case.amount),
+            ],
+            [
+                ("case", case.number),
+                ("recipient", case.person.recipient),
+                *county.bank_meta(batch, 1, ctx.sha(batch + "|request"), case.person),
+            ],
+            mark=case.number + "/r",
+        )
+    )
 
 
 def transit_overdue(ctx: Context, slot: Slot, k: int) -> None:
@@ -163,15 +134,27 @@ def reissue_overdue(ctx: Context, slot: Slot, k: int) -> None:
     batch = f"{slot.county.abbr}{slot.township.abbr}-R{k + 1:02d}"
     day = kit.date(ctx, slot)
     _request(ctx, slot, case, batch, day)
-    ctx.add(text.txn(
-        day + cx.days(2), slot.file, case.person.name, f"代发回盘 {batch}：失败退回",
-        [(f"Assets:Treasury:{slot.county.county}", case.amount),
-         (cx.account("intransit", slot.township), -case.amount)],
-        [("case", case.number), ("recipient", case.person.recipient),
-         *county.bank_meta(batch, 1, ctx.sha(batch + "|result"), case.person, "failed"),
-         ("fail-reason", "账户已销户")],
-        mark=case.number + "/f",
-    ))
+    ctx.add(
+        text.txn(
+            day + cx.days(2),
+            slot.file,
+            case.person.name,
+            f"代发回盘 {batch}：失败退回",
+            [
+                (f"Assets:Treasury:{slot.county.county}", case.amount),
+                (cx.account("intransit", slot.township), -case.amount),
+            ],
+            [
+                ("case", case.number),
+                ("recipient", case.person.recipient),
+                *county.bank_meta(
+                    batch, 1, ctx.sha(batch + "|result"), case.person, "failed"
+                ),
+                ("fail-reason", "账户已销户"),
+            ],
+            mark=case.number + "/f",
+        )
+    )
     kit.expect(ctx, "REISSUE-OVERDUE", slot, case.number, case.number + "/f")
 
 
@@ -180,7 +163,9 @@ def account_invalid(ctx: Context, slot: Slot, k: int) -> None:
     account = cx.account("bankfees", slot.township) + f":Sms{k + 1}"
     mark = "open:" + account
     first = datetime.date(min(ctx.profile.years), 1, 1)
-    ctx.add(text.Block(first, "accounts.beancount", f"{first} open {account} CNY\n", 0, mark))
+    ctx.add(
+        text.Block(first, "accounts.beancount", f"{first} open {account} CNY\n", 0, mark)
+    )
     kit.expect(ctx, "ACCOUNT-INVALID", slot, "", mark, "accounts.beancount")
 
 
@@ -189,11 +174,24 @@ def policy_invalid(ctx: Context, slot: Slot, k: int) -> None:
     day = datetime.date(2016, 1 + k % 12, 1 + k // 12)
     mark = f"policy-invalid-{k}"
     if k % 2:
-        block = text.custom(day, "policy.beancount", "split-window", "30",
-                            [("township", slot.township.township)], order=1, mark=mark)
+        block = text.custom(
+            day,
+            "policy.beancount",
+            "split-window",
+            "30",
+            [("township", slot.township.township)],
+            order=1,
+            mark=mark,
+        )
     else:
-        block = text.custom(day, "policy.beancount", "relief-authority",
-                            f'"conference" 20000.00 {text.CURRENCY}', order=1, mark=mark)
+        block = text.custom(
+            day,
+            "policy.beancount",
+            "relief-authority",
+            f'"conference" 20000.00 {text.CURRENCY}',
+            order=1,
+            mark=mark,
+        )
     ctx.add(block)
     kit.expect(ctx, "POLICY-INVALID", None, "", mark, "policy.beancount")
 

@@ -24,7 +24,9 @@ from ledger.demo.fault_kit import Slot
 def approval_missing(ctx: Context, slot: Slot, k: int) -> None:
     """A small payment without `approver`."""
     case = kit.new_case(ctx, slot, "300.00")
-    kit.pay_small(ctx, slot, case, kit.date(ctx, slot), drop=("approver",), mark=case.number)
+    kit.pay_small(
+        ctx, slot, case, kit.date(ctx, slot), drop=("approver",), mark=case.number
+    )
     kit.expect(ctx, "APPROVAL-MISSING", slot, case.number, case.number)
 
 
@@ -62,16 +64,23 @@ def notice_missing(ctx: Context, slot: Slot, k: int) -> None:
     """General relief approved 3 days after notice (even k) or with no notice (odd k)."""
     case = kit.new_case(ctx, slot, "2000.00", "general", "county")
     case.ratio = Decimal("1.50")
-    kit.pay_general(ctx, slot, case, kit.date(ctx, slot), notice_days=None if k % 2 else 3,
-                    mark=case.number)
+    kit.pay_general(
+        ctx,
+        slot,
+        case,
+        kit.date(ctx, slot),
+        notice_days=None if k % 2 else 3,
+        mark=case.number,
+    )
     kit.expect(ctx, "NOTICE-MISSING", slot, case.number, case.number)
 
 
 def paid_over_approved(ctx: Context, slot: Slot, k: int) -> None:
     """A small payment of 300 on an approval record of 250."""
     case = kit.new_case(ctx, slot, "300.00")
-    kit.pay_small(ctx, slot, case, kit.date(ctx, slot), record=Decimal("250.00"),
-                  mark=case.number)
+    kit.pay_small(
+        ctx, slot, case, kit.date(ctx, slot), record=Decimal("250.00"), mark=case.number
+    )
     kit.expect(ctx, "PAID-OVER-APPROVED", slot, case.number, case.number)
 
 
@@ -105,8 +114,14 @@ def payee_mismatch(ctx: Context, slot: Slot, k: int) -> None:
         holder = ctx.people.stranger(slot.county.region).name
     batch = f"{slot.county.abbr}{slot.township.abbr}-F{k + 1:02d}"
     bank = county.bank_meta(batch, 1, ctx.sha(batch), case.person, "paid")
-    kit.pay_small(ctx, slot, case, kit.date(ctx, slot), extra=[*bank, ("holder", holder)],
-                  mark=case.number)
+    kit.pay_small(
+        ctx,
+        slot,
+        case,
+        kit.date(ctx, slot),
+        extra=[*bank, ("holder", holder)],
+        mark=case.number,
+    )
     kit.expect(ctx, "PAYEE-MISMATCH", slot, case.number, case.number)
 
 
@@ -134,5 +149,7 @@ def pii_exposed(ctx: Context, slot: Slot, k: int) -> None:
     else:
         number = recipients.make_card("621799", 900_000 + k, 19)
         narration = f"小额临时救助 转入卡号{number}"
-    kit.pay_small(ctx, slot, case, kit.date(ctx, slot), narration=narration, mark=case.number)
+    kit.pay_small(
+        ctx, slot, case, kit.date(ctx, slot), narration=narration, mark=case.number
+    )
     kit.expect(ctx, "PII-EXPOSED", slot, case.number, case.number)

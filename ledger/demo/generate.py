@@ -13,9 +13,10 @@ from pathlib import Path
 from ledger.demo import context as cx
 from ledger.demo import county as county_plan
 from ledger.demo import faults
-from ledger.demo import names
 from ledger.demo import layout
+from ledger.demo import names
 from ledger.demo import people
+from ledger.demo import reserve
 from ledger.demo import text
 from ledger.demo import township as township_plan
 from ledger.demo.context import Context
@@ -52,8 +53,12 @@ def distribute(total: int, weights: list[int]) -> list[int]:
 
 def _reserve_delta(ctx: Context, county: names.County, year: int, account: str) -> Decimal:
     return sum(
-        (amount for block in ctx.blocks[cx.tx_file(county, year)]
-         for posted, amount in block.postings if posted == account),
+        (
+            amount
+            for block in ctx.blocks[cx.tx_file(county, year)]
+            for posted, amount in block.postings
+            if posted == account
+        ),
         Decimal(0),
     )
 
@@ -62,19 +67,29 @@ def close_year(ctx: Context, county: names.County, year: int) -> None:
     """Book each township's year-end return, keeping at most 20% of the year's allocation."""
     for township in county.townships:
         key = (township.county, township.township)
-        reserve = cx.account("reserve", township)
-        balance = ctx.carry.get(key, Decimal(0)) + _reserve_delta(ctx, county, year, reserve)
+        account = cx.account("reserve", township)
+        balance = ctx.carry.get(key, Decimal(0)) + _reserve_delta(
+            ctx, county, year, account
+        )
         keep = balance
         if (township.county, township.township, year) not in ctx.idle:
-            share = township_plan.allocation(ctx, township, year) * cx.CARRY_SHARE
+            share = reserve.allocation(ctx, township, year) * cx.CARRY_SHARE
             keep = min(balance, share.quantize(Decimal(1)))
         if balance > keep:
-            ctx.add(text.txn(
-                datetime.date(year, 12, 31), cx.tx_file(county, year), township.name,
-                f"{year}年度未用备用金缴回", [(f"Assets:Treasury:{county.county}",
-                                                 balance - keep), (reserve, keep - balance)],
-                meta=[("period", str(year))], tags=["reserve-return"],
-            ))
+            ctx.add(
+                text.txn(
+                    datetime.date(year, 12, 31),
+                    cx.tx_file(county, year),
+                    township.name,
+                    f"{year}年度未用备用金缴回",
+                    [
+                        (f"Assets:Treasury:{county.county}", balance - keep),
+                        (account, keep - balance),
+                    ],
+                    meta=[("period", str(year))],
+                    tags=["reserve-return"],
+                )
+            )
         ctx.carry[key] = keep
 
 
@@ -89,21 +104,41 @@ def fund_year(ctx: Context, county: names.County, year: int, first: bool) -> Non
     file = cx.tx_file(county, year)
     funding = f"Income:Funding:{county.county}"
     if first:
-        ctx.add(text.txn(datetime.date(year, 1, 1), file, None, "上年结转临时救助资金",
-                         [(treasury, Decimal(50_000)), ("Equity:Opening-Balances",
-                                                        Decimal(-50_000))]))
+        ctx.add(
+            text.txn(
+                datetime.date(year, 1, 1),
+                file,
+                None,
+                "上年结转临时救助资金",
+                [
+                    (treasury, Decimal(50_000)),
+                    ("Equity:Opening-Balances", Decimal(-50_000)),
+                ],
+            )
+        )
     sources = ("中央财政困难群众救助补助资金", "市级财政临时救助配套资金")
     for half, source in enumerate(sources):
-        amount = ((halves[half] * Decimal("1.02") / 10_000).to_integral_value("ROUND_CEILING")
-                  * 10_000) + 10_000
-        ctx.add(text.txn(datetime.date(year, 1 + 6 * half, 1), file, None,
-                         f"{year}年临时救助资金到账", [(treasury, amount), (funding, -amount)],
-                         meta=[("source", source)]))
+        amount = (
+            (halves[half] * Decimal("1.02") / 10_000).to_integral_value("ROUND_CEILING")
+            * 10_000
+        ) + 10_000
+        ctx.add(
+            text.txn(
+                datetime.date(year, 1 + 6 * half, 1),
+                file,
+                None,
+                f"{year}年临时救助资金到账",
+                [(treasury, amount), (funding, -amount)],
+                meta=[("source", source)],
+            )
+        )
 
 
 def check_balances(ctx: Context) -> None:
     """Add quarterly balance assertions; fail if a tracked account closes a day below zero."""
-    moves: dict[str, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    moves: dict[str, dict[datetime.date, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
     for blocks in ctx.blocks.values():
         for block in blocks:
             for account, amount in block.postings:
@@ -112,15 +147,25 @@ def check_balances(ctx: Context) -> None:
     files = {c.county: c for c in ctx.city}
     for account, by_day in sorted(moves.items()):
         balance = Decimal(0)
-        checkpoints = [datetime.date(y, m, 1) for y in sorted(ctx.profile.years) for m in (4, 7, 10)]
+        checkpoints = [
+            datetime.date(y, m, 1) for y in sorted(ctx.profile.years) for m in (4, 7, 10)
+        ]
         for day in sorted(set(by_day) | set(checkpoints)):
             if day in checkpoints and not account.startswith("Assets:Cash:"):
                 county = files[account.split(":")[2]]
-                ctx.add(text.Block(day, cx.tx_file(county, day.year),
-                                   f"{day} balance {account}  {balance} {text.CURRENCY}\n", 0))
+                ctx.add(
+                    text.Block(
+                        day,
+                        cx.tx_file(county, day.year),
+                        f"{day} balance {account}  {balance} {text.CURRENCY}\n",
+                        0,
+                    )
+                )
             balance += by_day.get(day, Decimal(0))
             if balance < 0 and account not in ctx.overdraft_ok:
-                raise AssertionError(f"demo generator overdrew {account} on {day}: {balance}")
+                raise AssertionError(
+                    f"demo generator overdrew {account} on {day}: {balance}"
+                )
 
 
 def build(profile: Profile) -> Context:
@@ -132,7 +177,9 @@ def build(profile: Profile) -> Context:
     faults.plant(ctx)
     years = sorted(profile.years)
     pairs = [(c, t) for c in city for t in c.townships]
-    counts = distribute(profile.disbursements, [t.population for _, t in pairs] * len(years))
+    counts = distribute(
+        profile.disbursements, [t.population for _, t in pairs] * len(years)
+    )
     index = 0
     for year in years:
         for county in city:
@@ -153,17 +200,21 @@ def generate(profile: Profile, out_dir: Path) -> Summary:
     out_dir.mkdir(parents=True, exist_ok=True)
     files, marks = layout.write(ctx, out_dir, key_reference(profile, out_dir))
     findings = faults.resolve(ctx, marks)
-    manifest = {"as_of": profile.as_of.isoformat(), "seed": profile.seed,
-                "faults_per_code": profile.faults, "findings": findings}
+    manifest = {
+        "as_of": profile.as_of.isoformat(),
+        "seed": profile.seed,
+        "faults_per_code": profile.faults,
+        "findings": findings,
+    }
     (out_dir / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     if profile.key_file is None:
-        (out_dir / "demo-key.hex").write_text(
-            f"{DEMO_KEY_HEX}\n", encoding="ascii"
-        )
+        (out_dir / "demo-key.hex").write_text(f"{DEMO_KEY_HEX}\n", encoding="ascii")
     transactions = sum(1 for blocks in ctx.blocks.values() for b in blocks if b.postings)
     return Summary(
-        (*files, "manifest.json"), transactions,
-        sum(len(c.townships) for c in ctx.city), len(findings),
+        (*files, "manifest.json"),
+        transactions,
+        sum(len(c.townships) for c in ctx.city),
+        len(findings),
     )

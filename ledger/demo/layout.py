@@ -45,7 +45,7 @@ POLICY = "policy.beancount"
 _BUDGET_CODE = "2082001"
 
 
-def _open(day: datetime.date, account: str, meta: cx.Meta = ()) -> text.Block:
+def _open(day: datetime.date, account: str, meta: text.Meta = ()) -> text.Block:
     body = f"{day} open {account} CNY\n" + text.render_meta(meta)
     return text.Block(day, ACCOUNTS, body, 0, "open:" + account)
 
@@ -55,30 +55,63 @@ def add_accounts(ctx: Context) -> None:
     day = datetime.date(min(ctx.profile.years), 1, 1)
     ctx.add(_open(day, "Equity:Opening-Balances"))
     if ctx.profile.faults:
-        ctx.add(_open(day, faults_money.ADMIN_ACCOUNT, [("name", "办公经费（非救助资金）")]))
+        ctx.add(
+            _open(day, faults_money.ADMIN_ACCOUNT, [("name", "办公经费（非救助资金）")])
+        )
     for county in ctx.city:
-        ctx.add(_open(day, f"Assets:Treasury:{county.county}",
-                      [("name", county.bureau), ("bank-account", county.bank_account)]))
+        ctx.add(
+            _open(
+                day,
+                f"Assets:Treasury:{county.county}",
+                [("name", county.bureau), ("bank-account", county.bank_account)],
+            )
+        )
         ctx.add(_open(day, f"Income:Funding:{county.county}", [("name", county.name)]))
         for township in county.townships:
-            ctx.add(_open(day, cx.account("reserve", township), [
-                ("name", township.name), ("population", township.population),
-                ("bank-account", township.bank_account)]))
-            for role in ("cash", "advances", "intransit", "suspense", "bankfees", "interest"):
+            ctx.add(
+                _open(
+                    day,
+                    cx.account("reserve", township),
+                    [
+                        ("name", township.name),
+                        ("population", township.population),
+                        ("bank-account", township.bank_account),
+                    ],
+                )
+            )
+            for role in (
+                "cash",
+                "advances",
+                "intransit",
+                "suspense",
+                "bankfees",
+                "interest",
+            ):
                 ctx.add(_open(day, cx.account(role, township)))
             for procedure in ("small", "general", "emergency"):
-                ctx.add(_open(day, cx.account("relief", township, procedure),
-                              [("budget-code", _BUDGET_CODE)]))
+                ctx.add(
+                    _open(
+                        day,
+                        cx.account("relief", township, procedure),
+                        [("budget-code", _BUDGET_CODE)],
+                    )
+                )
 
 
 def add_policy(ctx: Context) -> None:
     """Add the seed policy and the override of the override county."""
     for kind, values in SEED_POLICY:
         ctx.add(text.custom(SEED_DATE, POLICY, kind, values, order=1))
-    ctx.add(text.custom(
-        OVERRIDE_DATE, POLICY, "relief-authority", '"township" 1000.00 CNY',
-        [("county", ctx.override_county.county), ("procedure", "emergency")], order=1,
-    ))
+    ctx.add(
+        text.custom(
+            OVERRIDE_DATE,
+            POLICY,
+            "relief-authority",
+            '"township" 1000.00 CNY',
+            [("county", ctx.override_county.county), ("procedure", "emergency")],
+            order=1,
+        )
+    )
 
 
 def main_text(ctx: Context, files: list[str], key_file: str) -> str:
@@ -109,7 +142,9 @@ def _sort_key(name: str) -> tuple[int, str]:
     return ({ACCOUNTS: 0, POLICY: 1}.get(name, 2), name)
 
 
-def write(ctx: Context, out_dir: Path, key_file: str) -> tuple[list[str], dict[str, dict[str, int]]]:
+def write(
+    ctx: Context, out_dir: Path, key_file: str
+) -> tuple[list[str], dict[str, dict[str, int]]]:
     """Write every file; return their names and, per file, the line of each mark."""
     add_accounts(ctx)
     add_policy(ctx)
@@ -121,5 +156,7 @@ def write(ctx: Context, out_dir: Path, key_file: str) -> tuple[list[str], dict[s
         path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body, encoding="utf-8")
-    (out_dir / "main.beancount").write_text(main_text(ctx, names, key_file), encoding="utf-8")
+    (out_dir / "main.beancount").write_text(
+        main_text(ctx, names, key_file), encoding="utf-8"
+    )
     return ["main.beancount", *names], marks

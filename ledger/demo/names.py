@@ -13,16 +13,56 @@ import random
 
 #: (pinyin, character) pairs for place names.
 SYLLABLES: tuple[tuple[str, str], ...] = (
-    ("Qing", "青"), ("He", "河"), ("Shan", "山"), ("Dong", "东"), ("Xi", "西"),
-    ("Nan", "南"), ("Bei", "北"), ("Hua", "华"), ("Xing", "兴"), ("An", "安"),
-    ("Ping", "平"), ("Kang", "康"), ("Fu", "富"), ("Chang", "长"), ("Ning", "宁"),
-    ("Yuan", "源"), ("Quan", "泉"), ("Lin", "林"), ("Feng", "丰"), ("Tai", "太"),
-    ("Jin", "金"), ("Shui", "水"), ("Yang", "阳"), ("Qiao", "桥"), ("Song", "松"),
-    ("Liu", "柳"), ("Hong", "红"), ("Bai", "白"), ("Shi", "石"), ("Tian", "田"),
-    ("Xin", "新"), ("Mei", "梅"), ("Hu", "湖"), ("Gu", "古"), ("Zhuang", "庄"),
-    ("Jia", "家"), ("Hai", "海"), ("Ma", "马"), ("Long", "龙"), ("Yun", "云"),
-    ("Jing", "井"), ("Lu", "鹿"), ("Cheng", "城"), ("Wen", "文"), ("Miao", "庙"),
-    ("Qian", "前"), ("Bao", "宝"), ("Sheng", "盛"), ("Guang", "光"), ("Rui", "瑞"),
+    ("Qing", "青"),
+    ("He", "河"),
+    ("Shan", "山"),
+    ("Dong", "东"),
+    ("Xi", "西"),
+    ("Nan", "南"),
+    ("Bei", "北"),
+    ("Hua", "华"),
+    ("Xing", "兴"),
+    ("An", "安"),
+    ("Ping", "平"),
+    ("Kang", "康"),
+    ("Fu", "富"),
+    ("Chang", "长"),
+    ("Ning", "宁"),
+    ("Yuan", "源"),
+    ("Quan", "泉"),
+    ("Lin", "林"),
+    ("Feng", "丰"),
+    ("Tai", "太"),
+    ("Jin", "金"),
+    ("Shui", "水"),
+    ("Yang", "阳"),
+    ("Qiao", "桥"),
+    ("Song", "松"),
+    ("Liu", "柳"),
+    ("Hong", "红"),
+    ("Bai", "白"),
+    ("Shi", "石"),
+    ("Tian", "田"),
+    ("Xin", "新"),
+    ("Mei", "梅"),
+    ("Hu", "湖"),
+    ("Gu", "古"),
+    ("Zhuang", "庄"),
+    ("Jia", "家"),
+    ("Hai", "海"),
+    ("Ma", "马"),
+    ("Long", "龙"),
+    ("Yun", "云"),
+    ("Jing", "井"),
+    ("Lu", "鹿"),
+    ("Cheng", "城"),
+    ("Wen", "文"),
+    ("Miao", "庙"),
+    ("Qian", "前"),
+    ("Bao", "宝"),
+    ("Sheng", "盛"),
+    ("Guang", "光"),
+    ("Rui", "瑞"),
 )
 
 #: A place: (component, Chinese name, case-number abbreviation).
@@ -32,11 +72,19 @@ Place = tuple[str, str, str]
 FIXED_COUNTIES: tuple[tuple[Place, tuple[Place, ...]], ...] = (
     (
         ("Yingze", "迎泽区", "YZ"),
-        (("Liuxiang", "柳巷街道", "LX"), ("Wenmiao", "文庙街道", "WM"), ("Miaoqian", "庙前街道", "MQ")),
+        (
+            ("Liuxiang", "柳巷街道", "LX"),
+            ("Wenmiao", "文庙街道", "WM"),
+            ("Miaoqian", "庙前街道", "MQ"),
+        ),
     ),
     (
         ("Wanbailin", "万柏林区", "WBL"),
-        (("Qianfeng", "千峰街道", "QF"), ("Xinghua", "兴华街道", "XH"), ("Dongshe", "东社街道", "DS")),
+        (
+            ("Qianfeng", "千峰街道", "QF"),
+            ("Xinghua", "兴华街道", "XH"),
+            ("Dongshe", "东社街道", "DS"),
+        ),
     ),
 )
 
@@ -51,14 +99,84 @@ SURNAMES: tuple[str, ...] = tuple(
 
 #: Given names commonly borne by men and by women of the generations relief reaches.
 GIVEN_MALE: tuple[str, ...] = (
-    "建国", "志强", "伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉",
-    "鹏", "华", "飞", "鑫", "波", "斌", "宇", "浩", "凯", "健", "俊", "帆", "旭", "宁", "龙",
-    "林", "峰", "建华", "建军", "国强", "文", "海", "春生", "福来", "保国", "长青", "振华",
+    "建国",
+    "志强",
+    "伟",
+    "强",
+    "磊",
+    "军",
+    "勇",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "刚",
+    "平",
+    "辉",
+    "鹏",
+    "华",
+    "飞",
+    "鑫",
+    "波",
+    "斌",
+    "宇",
+    "浩",
+    "凯",
+    "健",
+    "俊",
+    "帆",
+    "旭",
+    "宁",
+    "龙",
+    "林",
+    "峰",
+    "建华",
+    "建军",
+    "国强",
+    "文",
+    "海",
+    "春生",
+    "福来",
+    "保国",
+    "长青",
+    "振华",
 )
 GIVEN_FEMALE: tuple[str, ...] = (
-    "秀英", "桂英", "秀兰", "玉兰", "桂兰", "凤英", "淑珍", "丽", "静", "敏", "燕", "艳", "娟",
-    "霞", "芳", "娜", "丹", "玲", "萍", "红", "玉梅", "丽娟", "婷", "雪", "慧", "晶", "颖",
-    "倩", "琳", "秀珍", "淑英", "金花", "春梅", "翠兰", "巧云",
+    "秀英",
+    "桂英",
+    "秀兰",
+    "玉兰",
+    "桂兰",
+    "凤英",
+    "淑珍",
+    "丽",
+    "静",
+    "敏",
+    "燕",
+    "艳",
+    "娟",
+    "霞",
+    "芳",
+    "娜",
+    "丹",
+    "玲",
+    "萍",
+    "红",
+    "玉梅",
+    "丽娟",
+    "婷",
+    "雪",
+    "慧",
+    "晶",
+    "颖",
+    "倩",
+    "琳",
+    "秀珍",
+    "淑英",
+    "金花",
+    "春梅",
+    "翠兰",
+    "巧云",
 )
 
 #: Names written with a middle dot (Uyghur and other transliterated names).
@@ -139,7 +257,9 @@ def build_city(rng: random.Random, counties: int, per_county: int) -> list[Count
             if ti < len(fixed):
                 t_component, t_name, t_abbr = fixed[ti]
             else:
-                t_component, t_name, t_abbr = _place(rng, township_taken, _TOWNSHIP_SUFFIXES)
+                t_component, t_name, t_abbr = _place(
+                    rng, township_taken, _TOWNSHIP_SUFFIXES
+                )
             townships.append(
                 Township(
                     county=component,
@@ -152,7 +272,9 @@ def build_city(rng: random.Random, counties: int, per_county: int) -> list[Count
                 )
             )
         result.append(
-            County(component, name, abbr, region, bank_account(rng, "1401"), tuple(townships))
+            County(
+                component, name, abbr, region, bank_account(rng, "1401"), tuple(townships)
+            )
         )
     return result
 

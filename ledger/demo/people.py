@@ -68,7 +68,9 @@ class People:
             name = rng.choice(names.SURNAMES[: rng.choice((20, 60, len(names.SURNAMES)))])
             name += rng.choice(given)
         while True:
-            born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(70 * 365))
+            born = datetime.date(1940, 1, 1) + datetime.timedelta(
+                days=rng.randrange(70 * 365)
+            )
             sequence = rng.randrange(500) * 2 + (1 if male else 0)
             number = recipients.make_id(region, born, sequence)
             if number in self._ids:
@@ -81,7 +83,11 @@ class People:
             return Person(name, hashed, recipients.mask(number), card, card_masked)
 
     def pick(
-        self, township: names.Township, region: str, date: datetime.date, repeat: float = 0.15
+        self,
+        township: names.Township,
+        region: str,
+        date: datetime.date,
+        repeat: float = 0.15,
     ) -> Person:
         """Return a recipient for a case of `township` dated `date`.
 

@@ -86,7 +86,9 @@ def parse_years(text: str) -> tuple[int, ...]:
             return tuple(range(first, last + 1))
         return tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
     except ValueError:
-        raise DemoError(f"--years: {text!r} is not a list of years like 2024,2025") from None
+        raise DemoError(
+            f"--years: {text!r} is not a list of years like 2024,2025"
+        ) from None
 
 
 def demo_key(profile: Profile) -> bytes:

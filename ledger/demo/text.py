@@ -94,8 +94,14 @@ def txn(
 
 
 def custom(
-    date: datetime.date, file: str, kind: str, values: str, meta: Meta = (), *, order: int = 5,
-    mark: str = ""
+    date: datetime.date,
+    file: str,
+    kind: str,
+    values: str,
+    meta: Meta = (),
+    *,
+    order: int = 5,
+    mark: str = "",
 ) -> Block:
     """Return a `custom` directive block; values are already in Beancount syntax."""
     text = f'{date.isoformat()} custom "{kind}" {values}\n' + render_meta(meta)

@@ -18,50 +18,12 @@ from decimal import Decimal
 
 from ledger.demo import context as cx
 from ledger.demo import names
+from ledger.demo import reserve
 from ledger.demo import text
 from ledger.demo.context import Case
 from ledger.demo.context import Context
 
 _FLOOR = Decimal("500.00")
-
-
-def allocation(ctx: Context, township: names.Township, year: int) -> Decimal:
-    """Return a township's allocation for a year: 30,000-50,000 by population."""
-    key = (township.county, township.township, year)
-    if key in ctx.allocation_override:
-        return ctx.allocation_override[key]
-    share = Decimal(township.population - 8_000) / Decimal(82_000)
-    amount = cx.ALLOCATION_MIN + (share * Decimal(200)).quantize(Decimal(1)) * 100
-    return min(max(amount, cx.ALLOCATION_MIN), cx.ALLOCATION_MAX)
-
-
-def quarterly(county: names.County) -> bool:
-    """Return True for counties that allocate by quarter (every other county)."""
-    return int(county.region[-2:]) % 2 == 1
-
-
-def allocate(ctx: Context, county: names.County, township: names.Township, year: int) -> list[
-    tuple[datetime.date, Decimal]
-]:
-    """Book the year's allocation(s) and return them as (date, amount)."""
-    total = allocation(ctx, township, year)
-    reserve = cx.account("reserve", township)
-    treasury = f"Assets:Treasury:{county.county}"
-    if quarterly(county):
-        part = (total / 4).quantize(text.CENT)
-        parts = [(f"{year}Q{q}", datetime.date(year, 3 * q - 2, 1), part) for q in (1, 2, 3)]
-        parts.append((f"{year}Q4", datetime.date(year, 10, 1), total - 3 * part))
-    else:
-        parts = [(str(year), datetime.date(year, 1, 1), total)]
-    for period, date, amount in parts:
-        ctx.add(
-            text.txn(
-                date, cx.tx_file(county, year), township.name,
-                f"{period} 临时救助备用金拨付", [(reserve, amount), (treasury, -amount)],
-                meta=[("period", period)], tags=["allocation"],
-            )
-        )
-    return [(date, amount) for _, date, amount in parts]
 
 
 def _small_amount(ctx: Context) -> Decimal:
@@ -93,12 +55,12 @@ def ratio_for(ctx: Context, amount: Decimal) -> Decimal:
     raise AssertionError(f"no tier holds {amount}")
 
 
-def plan(ctx: Context, county: names.County, township: names.Township, year: int, n: int) -> list[
-    Case
-]:
+def plan(
+    ctx: Context, county: names.County, township: names.Township, year: int, n: int
+) -> list[Case]:
     """Book a township-year's reserve side; return its cases left for the county to pay."""
     key = (township.county, township.township, year)
-    inflows = allocate(ctx, county, township, year)
+    inflows = reserve.allocate(ctx, county, township, year)
     carry = ctx.carry.get((township.county, township.township), Decimal(0))
     spend = ctx.fault_outflow[key] + _FLOOR + Decimal(60)  # faults, floor, bank fees
     cases: list[tuple[datetime.date, Case]] = []
@@ -106,8 +68,15 @@ def plan(ctx: Context, county: names.County, township: names.Township, year: int
     for _ in range(n):
         draw = ctx.rng.random()
         procedure = "small" if draw < 0.42 else "emergency" if draw < 0.50 else "general"
-        case = Case(county, township, ctx.next_case(township, year, county), procedure,
-                    "township", Decimal(0), category=ctx.rng.choice(cx.CATEGORIES))
+        case = Case(
+            county,
+            township,
+            ctx.next_case(township, year, county),
+            procedure,
+            "township",
+            Decimal(0),
+            category=ctx.rng.choice(cx.CATEGORIES),
+        )
         if procedure == "general" or key in ctx.idle:
             case.procedure = "general"
             general.append(case)
@@ -133,13 +102,18 @@ def plan(ctx: Context, county: names.County, township: names.Township, year: int
             _small(ctx, case, date, year, cash_days)
         else:
             _advance(ctx, case, date, year)
-    _cash_withdrawals(ctx, county, township, year, cash_days)
-    _fees_and_interest(ctx, county, township, year, inflows)
+    reserve.cash_withdrawals(ctx, county, township, year, cash_days)
+    reserve.fees_and_interest(ctx, county, township, year, inflows)
     return general
 
 
-def _small(ctx: Context, case: Case, date: datetime.date, year: int,
-           cash_days: dict[datetime.date, Decimal]) -> None:
+def _small(
+    ctx: Context,
+    case: Case,
+    date: datetime.date,
+    year: int,
+    cash_days: dict[datetime.date, Decimal],
+) -> None:
     township = case.township
     case.approved = max(date - cx.days(ctx.rng.randrange(4)), datetime.date(year, 1, 1))
     case.applied = case.approved - cx.days(ctx.rng.randrange(1, 10))
@@ -154,11 +128,19 @@ def _small(ctx: Context, case: Case, date: datetime.date, year: int,
         cash_days[date] = cash_days.get(date, Decimal(0)) + case.amount
     meta = cx.disbursement_meta(case)
     meta.append(("voucher", f"记{date:%m}-{ctx.rng.randrange(1, 300):03d}"))
-    ctx.add(text.txn(
-        date, cx.tx_file(case.county, year), case.person.name if case.person else None,
-        "小额临时救助（现金）" if use_cash else "小额临时救助",
-        [(cx.account("relief", township, "small"), case.amount), (source, -case.amount)], meta,
-    ))
+    ctx.add(
+        text.txn(
+            date,
+            cx.tx_file(case.county, year),
+            case.person.name if case.person else None,
+            "小额临时救助（现金）" if use_cash else "小额临时救助",
+            [
+                (cx.account("relief", township, "small"), case.amount),
+                (source, -case.amount),
+            ],
+            meta,
+        )
+    )
 
 
 def _advance(ctx: Context, case: Case, date: datetime.date, year: int) -> None:
@@ -169,24 +151,42 @@ def _advance(ctx: Context, case: Case, date: datetime.date, year: int) -> None:
     advances = cx.account("advances", township)
     reserve = cx.account("reserve", township)
     case.applied = date - cx.days(ctx.rng.randrange(3))
-    ctx.add(text.txn(
-        date, file, case.person.name, "先行救助（紧急程序）",
-        [(advances, case.amount), (reserve, -case.amount)],
-        [("case", case.number), ("recipient", case.person.recipient),
-         ("category", case.category), ("applied", case.applied),
-         ("id-masked", case.person.id_masked)], links=[link],
-    ))
+    ctx.add(
+        text.txn(
+            date,
+            file,
+            case.person.name,
+            "先行救助（紧急程序）",
+            [(advances, case.amount), (reserve, -case.amount)],
+            [
+                ("case", case.number),
+                ("recipient", case.person.recipient),
+                ("category", case.category),
+                ("applied", case.applied),
+                ("id-masked", case.person.id_masked),
+            ],
+            links=[link],
+        )
+    )
     settle = date + cx.days(ctx.rng.randrange(3, 26))
-    first = ctx.first_advance.setdefault((township.county, township.township, year), case.number)
+    first = ctx.first_advance.setdefault(
+        (township.county, township.township, year), case.number
+    )
     recovered = Decimal(0)
     if first == case.number and township.index in (0, 1):
         recovered = case.amount if township.index == 0 else (case.amount * Decimal("0.4"))
         recovered = recovered.quantize(text.CENT)
-        ctx.add(text.txn(
-            settle, file, case.person.name, "追回先行救助款（核查后不符合救助条件）",
-            [(reserve, recovered), (advances, -recovered)],
-            [("case", case.number), ("recipient", case.person.recipient)], links=[link],
-        ))
+        ctx.add(
+            text.txn(
+                settle,
+                file,
+                case.person.name,
+                "追回先行救助款（核查后不符合救助条件）",
+                [(reserve, recovered), (advances, -recovered)],
+                [("case", case.number), ("recipient", case.person.recipient)],
+                links=[link],
+            )
+        )
     settled = case.amount - recovered
     if not settled:
         return
@@ -197,37 +197,14 @@ def _advance(ctx: Context, case: Case, date: datetime.date, year: int) -> None:
         case.ratio = ratio_for(ctx, settled)
     case.approved = settle
     cx.approval_record(ctx, case, year)
-    ctx.add(text.txn(
-        settle, file, case.person.name, "先行救助补办审批，转列紧急救助支出",
-        [(cx.account("relief", township, "emergency"), settled), (advances, -settled)],
-        cx.disbursement_meta(case), links=[link],
-    ))
-
-
-def _cash_withdrawals(ctx: Context, county: names.County, township: names.Township,
-                      year: int, cash_days: dict[datetime.date, Decimal]) -> None:
-    for date, amount in sorted(cash_days.items()):
-        ctx.add(text.txn(
-            date, cx.tx_file(county, year), None, "备用金提取现金，用于现金发放小额救助",
-            [(cx.account("cash", township), amount), (cx.account("reserve", township), -amount)],
-        ))
-
-
-def _fees_and_interest(ctx: Context, county: names.County, township: names.Township,
-                       year: int, inflows: list[tuple[datetime.date, Decimal]]) -> None:
-    file = cx.tx_file(county, year)
-    reserve = cx.account("reserve", township)
-    for month in (6, 12):
-        fee = Decimal(ctx.rng.randrange(10, 31)).quantize(text.CENT)
-        ctx.add(text.txn(
-            datetime.date(year, month, 20), file, None, "账户管理费及代发手续费",
-            [(cx.account("bankfees", township), fee), (reserve, -fee)],
-        ))
-    yearly = sum((a for _, a in inflows), Decimal(0))
-    for month in (3, 6, 9, 12):
-        interest = (yearly * Decimal("0.0035") / 4 * Decimal(ctx.rng.randrange(40, 100)) / 100)
-        interest = interest.quantize(text.CENT)
-        ctx.add(text.txn(
-            datetime.date(year, month, 21), file, None, "活期存款结息",
-            [(reserve, interest), (cx.account("interest", township), -interest)],
-        ))
+    ctx.add(
+        text.txn(
+            settle,
+            file,
+            case.person.name,
+            "先行救助补办审批，转列紧急救助支出",
+            [(cx.account("relief", township, "emergency"), settled), (advances, -settled)],
+            cx.disbursement_meta(case),
+            links=[link],
+        )
+    )

@@ -307,7 +307,7 @@ class _Builder:
             (info.procedure or None) if info else None, _text(meta.get("name")),
             int(population) if isinstance(population, Decimal | int)
             and not isinstance(population, bool) else None,
-            _text(meta.get("bank-account")), _text(meta.get("budget-code")),
+            _text(meta.get("bank-account")), _code(meta.get("budget-code")),
             meta.get("filename"), meta.get("lineno"),
         ))
 
@@ -403,6 +403,13 @@ class _Builder:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _code(value: Any) -> str | None:
+    """Return a code written as a string or as a number (`budget-code: 2082001`)."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
 
 
 def build(books: Books, book: int, found: Iterable[Finding], date_value: DateValue) -> Rows:

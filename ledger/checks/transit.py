@@ -1,0 +1,242 @@
+"""Bank payments in transit: TRANSIT-OVERDUE and REISSUE-OVERDUE (SPEC §3, §5).
+
+A payment sent to the bank in a batch file (报盘) waits in `Assets:InTransit` until the bank's
+result file (回盘) moves it on. Money of a (`batch`, `case`) left there longer than
+`transit-deadline` days means a result file was never imported or a row was lost. A failed or
+returned payment (or a `custom "payout-failed"` record) must be paid again within the same
+deadline: otherwise the household approved for relief never received it.
+
+Money in transit for a case is resolved by a later entry with the same `batch` and `case`:
+the InTransit postings are summed per (account, batch, case), never matched by amount. The
+deadline is the policy in force on the day the money went in (or failed).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+from typing import NamedTuple
+
+from ledger import accounts
+from ledger.books import Books
+from ledger.findings import Finding
+from ledger.findings import format_amount
+from ledger.findings import location
+from ledger.index import case_of
+
+ZERO = Decimal(0)
+FAILED = ("failed", "returned")
+_PAYMENT_ROLES = frozenset(
+    {"relief", "advances", "intransit", "reserve", "cash", "treasury"}
+)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+class _Place(NamedTuple):
+    county: str
+    township: str
+    name: str
+
+
+def _place(books: Books, info: accounts.AccountInfo | None) -> _Place:
+    if info is None:
+        return _Place("", "", "")
+    return _Place(
+        info.county,
+        info.township,
+        books.directory.township_name(info.county, info.township),
+    )
+
+
+def _finding(
+    books: Books,
+    code: str,
+    entry: Any,
+    place: _Place,
+    case: str,
+    amount: Decimal,
+    currency: str,
+    text: str,
+) -> Finding:
+    file, line = location(getattr(entry, "meta", None))
+    return Finding(
+        code=code,
+        message=f"{code} {place.name or '(unknown township)'} case {case or '(none)'}: {text}",
+        file=file,
+        line=line,
+        date=entry.date.isoformat(),
+        county=place.county,
+        township=place.township,
+        township_name=place.name,
+        case=case,
+        amount=amount,
+        currency=currency,
+        entry=entry,
+    )
+
+
+def _deadline(books: Books, county: str, on: datetime.date) -> tuple[int, str]:
+    setting = books.policy.setting("transit-deadline", county, on)
+    return int(setting.value), setting.origin
+
+
+def transit_overdue(books: Books) -> list[Finding]:
+    """Return TRANSIT-OVERDUE for money of a (batch, case) in transit past the deadline."""
+    # (account, currency, batch, case) -> [balance, the entry that put the money in]
+    groups: dict[tuple[str, str, str, str], list[Any]] = {}
+    for entry in books.index.transactions:
+        for posting in entry.postings:
+            if not posting.account.startswith("Assets:InTransit:"):
+                continue
+            units = posting.units
+            if units is None or units.number is None:
+                continue
+            meta = posting.meta or {}
+            batch = _text(meta.get("batch")) or _text(entry.meta.get("batch"))
+            case = _text(meta.get("case")) or case_of(entry)
+            key = (posting.account, units.currency, batch, case)
+            state = groups.setdefault(key, [ZERO, None])
+            was = state[0]
+            state[0] += units.number
+            if not state[0]:
+                state[1] = None
+            elif not was:
+                state[1] = entry
+    found = []
+    for (account, currency, batch, case), (balance, start) in groups.items():
+        if balance <= 0 or start is None:
+            continue
+        place = _place(books, accounts.parse(account))
+        days, origin = _deadline(books, place.county, start.date)
+        waited = (books.as_of - start.date).days
+        if waited <= days:
+            continue
+        found.append(
+            _finding(
+                books,
+                "TRANSIT-OVERDUE",
+                start,
+                place,
+                case,
+                balance,
+                currency,
+                f"{format_amount(balance)} {currency} of batch {batch or '(none)'} in "
+                f"{account} since {start.date.isoformat()}, {waited} days on "
+                f"{books.as_of.isoformat()} (transit-deadline {days} days, {origin})",
+            )
+        )
+    return found
+
+
+class _Failure(NamedTuple):
+    entry: Any
+    case: str
+    place: _Place
+    amount: Decimal
+    currency: str
+    batch: str
+    what: str
+
+
+def _failures(books: Books) -> list[_Failure]:
+    """Return the failed and returned payments and the `payout-failed` records."""
+    found = []
+    for entry in books.index.transactions:
+        status = entry.meta.get("bank-status")
+        if status not in FAILED:
+            continue
+        amount = ZERO
+        currency = ""
+        place_info = None
+        for posting in entry.postings:
+            info = accounts.parse(posting.account)
+            units = posting.units
+            if info is None or units is None or units.number is None:
+                continue
+            if info.role in _PAYMENT_ROLES and info.township and place_info is None:
+                place_info = info
+            if info.role in ("relief", "advances", "intransit") and units.number < 0:
+                amount -= units.number
+                currency = units.currency
+        reason = _text(entry.meta.get("fail-reason"))
+        what = f"{status} on {entry.date.isoformat()}" + (f" ({reason})" if reason else "")
+        place = _place(books, place_info)
+        found.append(
+            _Failure(
+                entry,
+                case_of(entry),
+                place,
+                amount,
+                currency,
+                _text(entry.meta.get("batch")),
+                what,
+            )
+        )
+    counties = {case: county for (county, case) in books.index.approvals}
+    for custom in books.index.customs.get("payout-failed", []):
+        values = [v.value for v in custom.values]
+        case = _text(values[0]) if values else ""
+        money = values[1] if len(values) > 1 else None
+        amount = getattr(money, "number", None) or ZERO
+        currency = str(getattr(money, "currency", "") or "")
+        township = _text(custom.meta.get("township"))
+        county = counties.get(case, "")
+        place = _Place(county, township, books.directory.township_name(county, township))
+        reason = _text(custom.meta.get("fail-reason"))
+        what = f"failed on {custom.date.isoformat()}" + (f" ({reason})" if reason else "")
+        found.append(
+            _Failure(
+                custom, case, place, amount, currency, _text(custom.meta.get("batch")), what
+            )
+        )
+    return found
+
+
+def reissue_overdue(books: Books) -> list[Finding]:
+    """Return REISSUE-OVERDUE for failed payments not paid again within the deadline."""
+    paid: dict[str, list[tuple[datetime.date, str, str, Any]]] = {}
+    for payment in books.index.disbursements:
+        status = payment.meta.get("bank-status")
+        if payment.case and status not in ("failed", "returned", "pending"):
+            batch = _text(payment.meta.get("batch"))
+            paid.setdefault(payment.case, []).append(
+                (payment.date, payment.county, batch, payment.entry)
+            )
+    found = []
+    for failure in _failures(books):
+        start = failure.entry.date
+        days, origin = _deadline(books, failure.place.county, start)
+        due = start + datetime.timedelta(days=days)
+        if due >= books.as_of:
+            continue
+        if any(
+            start <= date <= due
+            and entry is not failure.entry
+            and (not failure.place.county or county == failure.place.county)
+            and (date > start or batch != failure.batch)
+            for date, county, batch, entry in paid.get(failure.case, ())
+        ):
+            continue
+        found.append(
+            _finding(
+                books,
+                "REISSUE-OVERDUE",
+                failure.entry,
+                failure.place,
+                failure.case,
+                failure.amount,
+                failure.currency,
+                f"{format_amount(failure.amount)} {failure.currency} {failure.what}, not paid "
+                f"again by {due.isoformat()} (transit-deadline {days} days, {origin})",
+            )
+        )
+    return found
+
+
+def check(books: Books) -> list[Finding]:
+    """Return the transit family's findings as of the books' audit date."""
+    return transit_overdue(books) + reissue_overdue(books)
