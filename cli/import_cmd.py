@@ -9,6 +9,7 @@ with a message naming the file, row and column, and nothing is written.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -233,9 +234,15 @@ def command(
         raise UsageError(f"{books}: no such books file")
     if os.environ.get(recipients.KEY_ENV):
         env_key()  # A bad key in the environment stops everything before the lock.
-    if dry_run:
-        booker, grouped = run(main, files, account, True, None)
-    else:
-        with bookfile.Transaction(main) as change:
-            booker, grouped = run(main, files, account, False, change)
+    # Booking makes a few objects per row and keeps them all: the cyclic garbage collector
+    # would rescan them again and again (a third of the time at 100k rows), for no garbage.
+    gc.disable()
+    try:
+        if dry_run:
+            booker, grouped = run(main, files, account, True, None)
+        else:
+            with bookfile.Transaction(main) as change:
+                booker, grouped = run(main, files, account, False, change)
+    finally:
+        gc.enable()
     click.echo(report(booker, grouped, dry_run, fmt), nl=False)

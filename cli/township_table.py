@@ -9,12 +9,12 @@ the file, row and column; nothing is returned until the whole table is valid.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from importers.errors import InputError
 from importers.table import Cell
 from importers.table import read_table
+from ledger import accounts
 from ledger.init_books import TownshipRow
 
 #: Column key -> the headers accepted for it.
@@ -28,7 +28,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "county_bank_account": ("county_bank_account", "区县账号"),
 }
 REQUIRED: tuple[str, ...] = tuple(k for k in HEADERS if k != "county_bank_account")
-_COMPONENT = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+def _component_problem(text: str) -> str | None:
+    """Return why text cannot be an account component (SPEC §2), or None."""
+    return accounts.shape_problem(accounts.account_for("treasury", text))
 
 
 def _columns(path: str, number: int, header: list[Cell]) -> dict[str, tuple[int, str]]:
@@ -78,7 +82,7 @@ def _row(path: str, number: int, cells: list[Cell], cols: dict[str, tuple[int, s
         text = _text(cell(key), path, number, column)
         if not text:
             raise InputError(path, "empty", number, column)
-        if key in ("county", "township") and not _COMPONENT.match(text):
+        if key in ("county", "township") and _component_problem(text):
             raise InputError(
                 path,
                 f"{text!r} is not an account component (PascalCase ASCII pinyin, e.g. Liuxiang)",

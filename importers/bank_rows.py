@@ -34,7 +34,6 @@ from importers.identity import RowId
 from importers.outcome import Failure
 from importers.payer import Payer
 from ledger import accounts
-from ledger import recipients
 
 if TYPE_CHECKING:
     from importers.booking import Booker
@@ -70,6 +69,7 @@ class RowBooker:
         self.bank = bank
         self.payer = payer
         self.booked = booker.state.booked
+        self.recipient = ""  # the current row's recipient hash
 
     def book(self, row: BankRow, card: str, row_id: RowId) -> None:
         """Book one row (card is its card hash, row_id its identity)."""
@@ -84,6 +84,7 @@ class RowBooker:
             outcome.add("pending" if status == "pending" else "skipped", row.amount)
             return
         assert before is not None or action in ("send", "pay", "payout-failed")
+        self.recipient = self.booker.hasher.recipient(row.id_number)
         approval, note = self._approval(row, before)
         date = self.bank.date if status == "request" else (row.date or self.bank.date)
         if action == "send":
@@ -102,11 +103,7 @@ class RowBooker:
             return joiner.get(before.county, before.case), ""
         if before is not None and before.status != "pending":
             return None, ""
-        recipient = (
-            recipients.recipient_hash(self.booker.key, row.id_number)
-            if row.id_number
-            else ""
-        )
+        recipient = self.recipient if row.id_number else ""
         return joiner.join(self.payer.county, row.memo, recipient, row.name, row.amount)
 
     def _place(self, row: BankRow, approval: Approval | None) -> tuple[str, str]:
@@ -124,20 +121,19 @@ class RowBooker:
     def _meta(
         self, row: BankRow, card: str, row_id: RowId, approval: Approval | None, status: str
     ) -> tuple[tuple[str, Value], ...]:
-        key = self.booker.key
         meta: list[tuple[str, Value]] = []
         if approval is not None:
             meta.append(("case", approval.case))
-        recipient = recipients.recipient_hash(key, row.id_number) if row.id_number else ""
+        recipient = self.recipient
         recipient = recipient or (approval.recipient if approval else "")
         if recipient:
             meta.append(("recipient", recipient))
         meta.append(("card", card))
-        id_masked = recipients.mask(row.id_number) if row.id_number else ""
+        id_masked = identity.mask(row.id_number)
         id_masked = id_masked or (approval.id_masked if approval else "")
         if id_masked:
             meta.append(("id-masked", id_masked))
-        meta += [("card-masked", recipients.mask(row.card)), ("batch", self.bank.batch)]
+        meta += [("card-masked", identity.mask(row.card)), ("batch", self.bank.batch)]
         meta.append(("bank-row", row.index))
         if row_id[3] > 1:
             meta.append(("bank-occurrence", row_id[3]))
@@ -304,7 +300,7 @@ class RowBooker:
                 status,
                 approval.case if approval else "",
                 approval.name if approval else row.name,
-                recipients.mask(row.card),
+                identity.mask(row.card),
                 row.amount,
                 row.fail_reason,
             )

@@ -33,6 +33,7 @@ class Booker:
         """Start booking against state, hashing with key; payer overrides every file's."""
         self.state = state
         self.key = key
+        self.hasher = identity.Hasher(key)
         self.payer = payer
         self.joiner = Joiner(state.approvals.values(), state.taken())
         self.drafts: list[Draft] = []
@@ -153,7 +154,7 @@ class Booker:
     ) -> None:
         """Book a request or result file's rows."""
         payer = self._payer(bank)
-        cards = [recipients.card_hash(self.key, row.card) for row in bank.rows]
+        cards = [self.hasher.card(row.card) for row in bank.rows]
         ids = identity.row_ids(
             bank.batch, zip(cards, (r.amount for r in bank.rows), strict=True)
         )

@@ -10,8 +10,10 @@ what this module writes with `beancount.parser.parser`.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from beancount.core import amount as amount_mod
 from beancount.core import data
@@ -31,18 +33,25 @@ def quote(text: str) -> str:
 
 def number(value: Decimal) -> str:
     """Return a number as Beancount reads it (plain digits, never an exponent)."""
-    return format(value, "f")
+    return _number(value)
+
+
+def _number(value: Decimal) -> str:
+    text = str(value)
+    return format(value, "f") if "E" in text else text
+
+
+_FORMATS: dict[type, Callable[[Any], str]] = {
+    str: quote,
+    Decimal: _number,
+    datetime.date: datetime.date.isoformat,
+    int: str,
+}
 
 
 def value_text(value: Value) -> str:
     """Return a metadata value as written in the books."""
-    if isinstance(value, str):
-        return quote(value)
-    if isinstance(value, Decimal):
-        return number(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+    return _FORMATS[type(value)](value)
 
 
 def entry_text(draft: Draft) -> str:

@@ -109,6 +109,15 @@ class _Rows:
     def row(self, link: str, events: list[_Event], place: tuple[str, str]) -> AdvanceRow:
         if len(events) == 1 and events[0][1] == "advance" and not events[0][4]:
             return self.make(link, events, place, events[0][3], (events[0][2], ZERO, ZERO))
+        if len(events) == 2:
+            paid, back = events
+            if (
+                paid[1] == "advance"
+                and not paid[4]
+                and back[1] != "advance"
+                and paid[0] < back[0]
+            ):
+                return self._pair(link, events, place)
         advanced = settled = recovered = ZERO
         settled_on: datetime.date | None = None
         cleared_by = oversettled_by = advance_entry = None
@@ -148,6 +157,14 @@ class _Rows:
             (advanced, settled, recovered),
             (settled_on, cleared_by, oversettled_by),
         )
+
+    def _pair(self, link: str, events: list[_Event], place: tuple[str, str]) -> AdvanceRow:
+        """Return the row of the usual advance: paid one day, settled or recovered later."""
+        (_, _, advanced, entry, _), (day, kind, number, closer, _) = events
+        left = advanced - number
+        totals = (advanced, number, ZERO) if kind == "settle" else (advanced, ZERO, number)
+        cleared = (day, closer, closer if left < 0 else None) if left <= 0 else (None,) * 3
+        return self.make(link, events, place, entry, totals, cleared)
 
     def make(
         self,

@@ -126,6 +126,24 @@ def outstanding(books: Books) -> list[AdvanceRow]:
     return [row for row in all_advances(books) if row.outstanding > 0]
 
 
+#: The keys of `to_dict`, in order (JSON objects, CSV columns).
+FIELDS: tuple[str, ...] = (
+    "county",
+    "township",
+    "township_name",
+    "case",
+    "link",
+    "date",
+    "advanced",
+    "settled",
+    "recovered",
+    "outstanding",
+    "currency",
+    "due",
+    "days_overdue",
+)
+
+
 def to_dict(row: AdvanceRow) -> dict[str, Any]:
     """Return a row as plain values (JSON, CSV, SQL): amounts and dates as strings."""
     return {

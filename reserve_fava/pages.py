@@ -64,7 +64,12 @@ class ReserveAdvances(ReservePage):
             rows = sorted(
                 found, key=lambda r: (-r.days_overdue, r.date or datetime.date.min, r.case)
             )
-            return {"rows": rows, "total": sum((r.outstanding for r in rows), views.ZERO)}
+            directory = self.state.books(self.ledger, as_of).directory
+            return {
+                "rows": rows,
+                "total": sum((r.outstanding for r in rows), views.ZERO),
+                "county_names": {c: directory.county_name(c) for c in directory.counties},
+            }
 
         return {"as_of": as_of, **self.safely(make)}
 

@@ -124,7 +124,7 @@ class State:
         books = self.books(fava_ledger, as_of)
         result = self._cached(fava_ledger, ("audit", as_of), lambda: _audit(books))
         for family in result.failed:
-            self.report(fava_ledger, f"{config_mod.MODULE}: the {family} checks failed")
+            self.report(fava_ledger, f"{config_mod.MODULE}: check family {family} failed")
         return result
 
     def advances(self, fava_ledger: FavaLedger, as_of: datetime.date) -> list[AdvanceRow]:

@@ -36,12 +36,15 @@ class DashboardRow:
 
     Attributes:
       row: the report row (township, county total or city total).
+      county_name: the Chinese name of the row's county ("" for the city).
       bar: width of the use bar in per cent (0–100).
       overdrawn: reserve and cash below zero at the period's end.
-      idle: the unused share of the allocation is above the `reserve-idle` policy.
+      idle: the period closes a year (holds a 31 December) and the unused share of the
+        period's allocation is above the `reserve-idle` share in force at its end.
     """
 
     row: Row
+    county_name: str
     bar: Decimal
     overdrawn: bool
     idle: bool
@@ -58,16 +61,22 @@ class DashboardRow:
 
 
 def dashboard(report: Report, books: Books) -> list[DashboardRow]:
-    """Return the dashboard lines: each county's townships, the county total; the city."""
+    """Return the dashboard lines: each county's townships, the county total; the city.
+
+    Idleness is only judged over a period that closes a year: in the middle of a year most
+    of a reserve is rightly still unspent.
+    """
+    names = {row.county: row.name for row in report.counties}
+    closes_year = report.end >= datetime.date(report.start.year, 12, 31)
     lines = []
     for row in report.rows():
         use = row.use_percent
         bar = min(max(use or ZERO, ZERO), HUNDRED)
         idle = False
-        if row.level == "township" and use is not None:
+        if closes_year and row.level == "township" and use is not None:
             share = _idle_share(books, row.county, report.end)
             idle = share is not None and (HUNDRED - use) > share * HUNDRED
-        lines.append(DashboardRow(row, bar, row.balance < 0, idle))
+        lines.append(DashboardRow(row, names.get(row.county, ""), bar, row.balance < 0, idle))
     return lines
 
 

@@ -58,7 +58,7 @@ def county_prelude(county: str, county_name: str, townships: list[tuple[str, str
             f"2015-01-01 open Expenses:Relief:{county}:{township}:Emergency CNY",
         ]
     lines += [
-        f'2015-01-02 * "县财政" "临时救助资金" #funding',
+        '2015-01-02 * "县财政" "临时救助资金" #funding',
         f"  Assets:Treasury:{county}  1000000.00 CNY",
         f"  Income:Funding:{county}",
     ]

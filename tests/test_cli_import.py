@@ -37,6 +37,7 @@ def balances(main_file: Path) -> dict[str, Decimal]:
     entries: list[Any] = loaded.entries
     for entry in entries:
         if isinstance(entry, data.Transaction) and "batch" in entry.meta:
+            posting: Any
             for posting in entry.postings:
                 key = posting.account
                 totals[key] = totals.get(key, Decimal(0)) + posting.units.number
@@ -139,7 +140,7 @@ def test_result_only_failed_is_payout_failed(tmp_path: Path) -> None:
         if getattr(e, "type", "") == "payout-failed"
     ]
     assert len(failed) == 1
-    entry = failed[0]
+    entry: Any = failed[0]
     assert entry.values[0].value == "YZ-LX-2024-102"
     assert entry.values[1].value.number == Decimal("450.00")
     assert entry.meta["fail-reason"] == "卡号不存在"

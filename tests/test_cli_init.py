@@ -186,3 +186,17 @@ def test_refuses_to_overwrite_books(made: Path, tmp_path: Path) -> None:
 def test_missing_table(tmp_path: Path) -> None:
     code, _, err = _run(str(tmp_path / "b"), "--townships", str(tmp_path / "none.csv"))
     assert code == 2 and "none.csv" in err
+
+
+def test_gbk_csv_with_chinese_headers(tmp_path: Path) -> None:
+    path = tmp_path / "乡镇.csv"
+    text = "区县,乡镇,区县名称,乡镇名称,人口,账号\nYingze,Liuxiang,迎泽区民政局,柳巷街道,\"52,000\",'0502-0001\n"
+    path.write_bytes(text.encode("gbk"))
+    code, _, err = _run(str(tmp_path / "b"), "--townships", str(path))
+    assert code == 0, err
+    township = books_mod.load(tmp_path / "b" / "main.beancount").directory.townships[
+        ("Yingze", "Liuxiang")
+    ]
+    assert (township.name, township.population, township.bank_account) == (
+        "柳巷街道", 52000, "0502-0001",
+    )

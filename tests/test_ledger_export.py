@@ -110,9 +110,9 @@ def test_round_trip_postings_and_sums(engine: Engine, book_a: Books) -> None:
     assert result.counts["entries"] == len(book_a.entries)
     with engine.connect() as connection:
         in_sql = db_checks.sql_totals(connection, result.book_id)
-    real = realization.realize(book_a.entries)
+    real = realization.realize(book_a.entries)  # type: ignore[no-untyped-call]
     expected = {}
-    for account in realization.iter_children(real):
+    for account in realization.iter_children(real):  # type: ignore[no-untyped-call]
         for position in account.balance:
             expected[(account.account, position.units.currency)] = position.units.number
     assert {k: v for k, v in in_sql.items() if v} == {k: v for k, v in expected.items() if v}

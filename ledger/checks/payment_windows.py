@@ -131,7 +131,7 @@ def recipient_repeats(books: Books, by_recipient: dict[str, list[Payment]]) -> l
             window = books.policy.setting("split-window", p.d.county, p.date)
             name = books.directory.township_name(other.d.county, other.d.township)
             text = (
-                f"{money(p.d.amount, p.d.currency)} to a recipient {name} paid "
+                f"{money(p.d.amount, p.d.currency)} to a recipient whom {name} paid "
                 f"{money(other.d.amount, other.d.currency)} on {other.date.isoformat()} "
                 f"(case {other.d.case or '(no case)'}), within the split-window of "
                 f"{int(window.value)} days ({window.origin})"

@@ -176,15 +176,20 @@ def _failures(books: Books) -> list[_Failure]:
                 what,
             )
         )
-    counties = {case: county for (county, case) in books.index.approvals}
+    approvals = {
+        case: (county, record) for (county, case), record in books.index.approvals.items()
+    }
     for custom in books.index.customs.get("payout-failed", []):
         values = [v.value for v in custom.values]
         case = _text(values[0]) if values else ""
         money = values[1] if len(values) > 1 else None
         amount = getattr(money, "number", None) or ZERO
         currency = str(getattr(money, "currency", "") or "")
-        township = _text(custom.meta.get("township"))
-        county = counties.get(case, "")
+        # The record names no account: its place is its approval record's, if any.
+        county, record = approvals.get(case, ("", None))
+        township = _text(custom.meta.get("township")) or _text(
+            getattr(record, "meta", {}).get("township")
+        )
         place = _Place(county, township, books.directory.township_name(county, township))
         reason = _text(custom.meta.get("fail-reason"))
         what = f"failed on {custom.date.isoformat()}" + (f" ({reason})" if reason else "")

@@ -75,14 +75,24 @@ def expect(
     case: str = "",
     mark: str = "",
     file: str = "",
+    *,
+    place: bool = True,
 ) -> None:
-    """Record a finding the fault must raise (mark: the block whose line it carries)."""
+    """Record a finding the fault must raise.
+
+    Args:
+      case: the case the finding names ("" for findings about an account or a year).
+      mark: the block whose line the finding carries ("" when SPEC leaves the entry open).
+      file: the file, when it is not the slot's transactions file.
+      place: False for findings not tied to a township (PII in a text, a malformed account
+        name): their county and township are left blank.
+    """
     ctx.manifest.append(
         {
             "code": code,
             "case": case,
-            "county": slot.county.county if slot else "",
-            "township": slot.township.township if slot else "",
+            "county": slot.county.county if slot and place else "",
+            "township": slot.township.township if slot and place else "",
             "file": file or (slot.file if slot else ""),
             "mark": mark,
         }

@@ -47,7 +47,7 @@ def reserve_overdrawn(ctx: Context, slot: Slot, k: int) -> None:
             [(cash, case.amount), (cx.account("reserve", slot.township), -case.amount)],
         )
     )
-    kit.expect(ctx, "RESERVE-OVERDRAWN", slot, case.number, case.number)
+    kit.expect(ctx, "RESERVE-OVERDRAWN", slot, "", case.number)
 
 
 def reserve_misuse(ctx: Context, slot: Slot, k: int) -> None:
@@ -94,7 +94,7 @@ def suspense_open(ctx: Context, slot: Slot, k: int) -> None:
             mark=case.number,
         )
     )
-    kit.expect(ctx, "SUSPENSE-OPEN", slot, case.number, case.number)
+    kit.expect(ctx, "SUSPENSE-OPEN", slot, "", case.number)
 
 
 def _request(ctx: Context, slot: Slot, case: Case, batch: str, day: datetime.date) -> None:
@@ -166,7 +166,7 @@ def account_invalid(ctx: Context, slot: Slot, k: int) -> None:
     ctx.add(
         text.Block(first, "accounts.beancount", f"{first} open {account} CNY\n", 0, mark)
     )
-    kit.expect(ctx, "ACCOUNT-INVALID", slot, "", mark, "accounts.beancount")
+    kit.expect(ctx, "ACCOUNT-INVALID", slot, "", mark, "accounts.beancount", place=False)
 
 
 def policy_invalid(ctx: Context, slot: Slot, k: int) -> None:

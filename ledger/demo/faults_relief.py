@@ -152,4 +152,4 @@ def pii_exposed(ctx: Context, slot: Slot, k: int) -> None:
     kit.pay_small(
         ctx, slot, case, kit.date(ctx, slot), narration=narration, mark=case.number
     )
-    kit.expect(ctx, "PII-EXPOSED", slot, case.number, case.number)
+    kit.expect(ctx, "PII-EXPOSED", slot, case.number, case.number, place=False)

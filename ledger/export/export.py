@@ -28,6 +28,7 @@ from ledger.books import Books
 from ledger.export import rows as rows_mod
 from ledger.export import schema
 from ledger.export.urls import DatabaseError
+from ledger.export.values import DateValue
 from ledger.findings import Finding
 
 #: Rows per executemany call.
@@ -44,7 +45,7 @@ class ExportResult:
     counts: dict[str, int]
 
 
-def date_converter(engine: Engine | Connection) -> rows_mod.DateValue:
+def date_converter(engine: Engine | Connection) -> DateValue:
     """Return how dates are passed to the driver: ISO text on SQLite, dates elsewhere."""
     if engine.dialect.name == "sqlite":
         return datetime.date.isoformat

@@ -21,43 +21,20 @@ from beancount.core.amount import Amount
 
 from ledger import accounts as accounts_mod
 from ledger.books import Books
+from ledger.export.values import DateValue
+from ledger.export.values import Memo
+from ledger.export.values import Row
+from ledger.export.values import as_date
+from ledger.export.values import entry_fields
+from ledger.export.values import fen
+from ledger.export.values import fen_of_text
+from ledger.export.values import meta_row
+from ledger.export.values import posting_text
 from ledger.findings import Finding
 from ledger.index import case_of
 
-Row = tuple[Any, ...]
-DateValue = Callable[[datetime.date], Any]
-
 _SKIP_META = frozenset({"filename", "lineno"})
 _STATUSES = ("paid", "failed", "pending", "returned")
-
-
-def fen(number: Decimal) -> int | None:
-    """Return number × 100 as an int, or None when it is not a whole number of fen."""
-    scaled = number.scaleb(2)
-    return int(scaled) if scaled == scaled.to_integral_value() else None
-
-
-def _fen_of_text(text: str) -> int | None:
-    return fen(Decimal(text))
-
-
-class _Memo(dict[Any, Any]):
-    """A dict that computes a missing value once: `memo[key]` is `function(key)`."""
-
-    def __init__(self, function: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.function(key)
-        return value
-
-
-def as_date(value: Any) -> datetime.date | None:
-    """Return a metadata value as a date if it is one (datetime.date, not datetime)."""
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    return None
 
 
 @dataclasses.dataclass
@@ -101,76 +78,6 @@ def account_totals(entries: Iterable[data.Directive]) -> dict[tuple[str, str], D
     return dict(sums)
 
 
-def _meta_row(book: int, entry_id: int, posting_no: int, key: str, value: Any,
-              date_value: DateValue) -> Row:
-    if isinstance(value, bool):
-        return (book, entry_id, posting_no, key, "bool", None, None, None, value)
-    if isinstance(value, Decimal | int):
-        return (book, entry_id, posting_no, key, "number", None, str(value), None, None)
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return (book, entry_id, posting_no, key, "date", None, None, date_value(value), None)
-    if isinstance(value, Amount):
-        number = None if value.number is None else str(value.number)
-        text = f"{number} {value.currency}"
-        return (book, entry_id, posting_no, key, "amount", text, number, None, None)
-    return (book, entry_id, posting_no, key, "text", str(value), None, None, None)
-
-
-def _custom_text(value: Any) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace('"', '\\"') + '"'
-    if isinstance(value, Amount):
-        return f"{value.number} {value.currency}"
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _entry_fields(entry: data.Directive) -> tuple[str | None, str | None, str | None, str]:
-    """Return (account, custom_type, detail, case) of a directive other than a transaction."""
-    meta_case = entry.meta.get("case") if entry.meta else None
-    case = meta_case if isinstance(meta_case, str) else ""
-    if isinstance(entry, data.Custom):
-        values = [v.value for v in entry.values]
-        if entry.type in ("approval", "payout-failed") and values and isinstance(values[0], str):
-            case = values[0]
-        return None, entry.type, " ".join(_custom_text(v) for v in values), case
-    if isinstance(entry, data.Open):
-        return entry.account, None, " ".join(entry.currencies or ()), case
-    if isinstance(entry, data.Balance):
-        return entry.account, None, f"{entry.amount.number} {entry.amount.currency}", case
-    if isinstance(entry, data.Pad):
-        return entry.account, None, entry.source_account, case
-    if isinstance(entry, data.Note):
-        return entry.account, None, entry.comment, case
-    if isinstance(entry, data.Document):
-        return entry.account, None, entry.filename, case
-    if isinstance(entry, data.Close):
-        return entry.account, None, None, case
-    if isinstance(entry, data.Event):
-        return None, entry.type, entry.description, case
-    if isinstance(entry, data.Price):
-        return None, None, f"{entry.currency} {entry.amount.number} {entry.amount.currency}", case
-    if isinstance(entry, data.Commodity):
-        return None, None, entry.currency, case
-    if isinstance(entry, data.Query):
-        return None, entry.name, entry.query_string, case
-    return None, None, None, case
-
-
-def _posting_text(posting: data.Posting) -> tuple[str | None, str | None]:
-    cost = posting.cost
-    cost_text = None
-    if cost is not None:
-        parts = [f"{cost.number} {cost.currency}" if cost.number is not None else ""]
-        if getattr(cost, "date", None):
-            parts.append(str(cost.date))
-        if getattr(cost, "label", None):
-            parts.append(f'"{cost.label}"')
-        cost_text = ", ".join(p for p in parts if p)
-    price = posting.price
-    price_text = f"{price.number} {price.currency}" if price is not None else None
-    return cost_text, price_text
-
-
 class _Builder:
     """One pass over the entries, filling `Rows`."""
 
@@ -184,8 +91,8 @@ class _Builder:
         self.batches: dict[str, dict[str, Any]] = {}
         self.closes: dict[str, datetime.date] = {}
         # Dates and amounts repeat: convert each distinct one once.
-        self.dv: DateValue = _Memo(date_value).__getitem__
-        self.fen: Callable[[str], int | None] = _Memo(_fen_of_text).__getitem__
+        self.dv: DateValue = Memo(date_value).__getitem__
+        self.fen: Callable[[str], int | None] = Memo(fen_of_text).__getitem__
         directory = books.directory
         by_township: dict[str, list[str]] = defaultdict(list)
         for county, township in directory.townships:
@@ -193,12 +100,14 @@ class _Builder:
         self.county_of = {t: c[0] for t, c in by_township.items() if len(c) == 1}
 
     def build(self, found: Iterable[Finding]) -> Rows:
+        """Return the rows of every table."""
         for entry_id, entry in enumerate(self.books.entries, start=1):
             self.ids[id(entry)] = entry_id
             if isinstance(entry, data.Transaction):
                 self._transaction(entry_id, entry)
             else:
                 self._directive(entry_id, entry)
+        self._close_dates()
         self._disbursements()
         self._findings(found)
         self._batches()
@@ -224,7 +133,7 @@ class _Builder:
                 append((book, entry_id, posting_no, key, "date", None, None, self.dv(value),
                         None))
             else:
-                append(_meta_row(book, entry_id, posting_no, key, value, self.dv))
+                append(meta_row(book, entry_id, posting_no, key, value, self.dv))
 
     def _transaction(self, entry_id: int, entry: data.Transaction) -> None:
         book = self.book
@@ -244,20 +153,19 @@ class _Builder:
         fen_of = self.fen
         for posting_no, posting in enumerate(entry.postings, start=1):
             units = posting.units
-            number = units.number if units is not None else None
-            if number is None:
+            if units is None or units.number is None:
                 append((book, entry_id, posting_no, posting.account, None, None,
                         units.currency if units is not None else None, None, None,
                         posting.flag))
                 continue
-            currency = units.currency
+            number, currency = units.number, units.currency
             sums[(posting.account, currency)] += number
             text = str(number)
             if posting.cost is None and posting.price is None:
                 append((book, entry_id, posting_no, posting.account, fen_of(text), text,
                         currency, None, None, posting.flag))
             else:
-                cost_text, price_text = _posting_text(posting)
+                cost_text, price_text = posting_text(posting)
                 append((book, entry_id, posting_no, posting.account, fen_of(text), text,
                         currency, cost_text, price_text, posting.flag))
             if posting.meta and len(posting.meta) > 2:
@@ -271,7 +179,7 @@ class _Builder:
             self._batch(batch, entry.date, meta, amount, currency)
 
     def _directive(self, entry_id: int, entry: data.Directive) -> None:
-        account, custom_type, detail, case = _entry_fields(entry)
+        account, custom_type, detail, case = entry_fields(entry)
         meta = entry.meta or {}
         recipient = meta.get("recipient")
         self.rows.entries.append((
@@ -291,7 +199,7 @@ class _Builder:
             batch = meta.get("batch")
             amount = next((v.value for v in entry.values if isinstance(v.value, Amount)), None)
             if isinstance(batch, str) and batch:
-                number = amount.number if amount is not None else Decimal(0)
+                number = amount.number if amount is not None and amount.number else Decimal(0)
                 currency = amount.currency if amount is not None else ""
                 self._batch(batch, entry.date, {**meta, "bank-status": "failed"}, number,
                             currency)
@@ -363,13 +271,15 @@ class _Builder:
                 " ".join(sorted(b["sha"])) or None,
             ))
 
-    def _disbursements(self) -> None:
+    def _close_dates(self) -> None:
         closes = self.closes
         if closes:
             self.rows.accounts = [
-                r[:3] + (self.dv(closes[r[1]]) if r[1] in closes else None,) + r[4:]
+                (*r[:3], self.dv(closes[r[1]]) if r[1] in closes else None, *r[4:])
                 for r in self.rows.accounts
             ]
+
+    def _disbursements(self) -> None:
         policy = self.books.policy
         names = self.books.directory.township_name
         windows: dict[tuple[str, datetime.date], tuple[int, str]] = {}

@@ -1,0 +1,80 @@
+"""`python -m benchmarks [--quick] [--write]`: every speed and memory target, as ratios.
+
+Each value is measured in the same run as its baseline (medians of several runs), so the
+machine's speed cancels out. `--quick` uses smaller ledgers (under 5 minutes on 2 cores);
+`--write` stores the table in benchmarks/README.md between its markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import platform
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import advances
+from benchmarks import checks
+from benchmarks import ledgers
+from benchmarks import memory
+from benchmarks.harness import Row
+from benchmarks.harness import table
+
+README = Path(__file__).with_name("README.md")
+START, END = "<!-- results -->", "<!-- /results -->"
+# Sections written beside the core ones; each exposes run(small, large, repeat) -> rows.
+OPTIONAL = ("benchmarks.importing", "benchmarks.export", "benchmarks.fava")
+
+
+def machine() -> str:
+    """Return a one-line description of this machine."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller ledgers (≤ 5 minutes)")
+    parser.add_argument("--write", action="store_true", help="store the table in README.md")
+    args = parser.parse_args(argv)
+    small_n, large_n, repeat = (2_000, 20_000, 3) if args.quick else (10_000, 100_000, 3)
+    started = time.perf_counter()
+    small, large = ledgers.city(small_n), ledgers.city(large_n)
+    rows: list[Row] = []
+    rows += checks.run(small, large, repeat)
+    rows += advances.run(10_000, 5)
+    rows += memory.run(large)
+    for name in OPTIONAL:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        rows += module.run(small, large, repeat)
+    elapsed = time.perf_counter() - started
+    heading = (
+        f"{'Quick run' if args.quick else 'Full run'} ({small_n:,} and {large_n:,} "
+        f"disbursements) on {machine()}, {elapsed / 60:.1f} minutes."
+    )
+    text = heading + "\n\n" + table(rows)
+    print(text)
+    if args.write:
+        readme = README.read_text(encoding="utf-8")
+        before, _, rest = readme.partition(START)
+        _, _, after = rest.partition(END)
+        README.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

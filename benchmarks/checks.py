@@ -1,0 +1,56 @@
+"""Check families, the whole audit and seal verification, against Beancount's load time."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from benchmarks.harness import Row
+from benchmarks.harness import median_time
+from ledger import audit
+from ledger import books as books_mod
+from ledger import checks
+from ledger.checks import seal as seal_check
+
+AS_OF = datetime.date(2026, 11, 28)
+_TARGETS = {"approval": 0.05, "payments": 0.05, "integrity": 0.05}
+_ISSUE3 = ("approval", "payments", "integrity")
+_ISSUE4 = ("advances", "reserve", "transit")
+
+
+def _fresh(books: books_mod.Books) -> books_mod.Books:
+    # The shared views (directory, policy, index) are part of each check's cost.
+    return books_mod.Books(books.entries, books.options, AS_OF, books.main_file, books.errors)
+
+
+def run(small: Path, large: Path, repeat: int) -> list[Row]:
+    """Return the rows: per-family and per-issue ratios, 10x scaling, seal verification."""
+    rows: list[Row] = []
+    load_large, books = median_time(lambda: books_mod.load(large, AS_OF), repeat)
+    load_small, small_books = median_time(lambda: books_mod.load(small, AS_OF), repeat)
+    size = sum(1 for _ in books.index.disbursements)
+    detail = f"{size:,} disbursements, load {load_large:.1f} s"
+    families = checks.available()
+    for family in families:
+        seconds, _ = median_time(lambda f=family: checks.family_check(f)(_fresh(books)), repeat)
+        rows.append(Row(f"check `{family}` ÷ load", seconds / load_large, "%", None, detail))
+    for name, group, target in (
+        ("approval checks (issue 3) ÷ load", _ISSUE3, 0.05),
+        ("reserve/advance checks (issue 4) ÷ load", _ISSUE4, 0.05),
+    ):
+        present = [f for f in group if f in families]
+
+        def run_group(present: list[str] = present) -> None:
+            fresh = _fresh(books)
+            for family in present:
+                checks.family_check(family)(fresh)
+
+        seconds, _ = median_time(run_group, repeat)
+        rows.append(Row(name, seconds / load_large, "%", target, detail))
+    big, _ = median_time(lambda: audit.audit(_fresh(books)), repeat)
+    little, _ = median_time(lambda: audit.audit(_fresh(small_books)), repeat)
+    rows.append(Row("audit large ÷ audit small (10× the entries)", big / little, "ratio", 11,
+                    f"{big:.2f} s vs {little:.2f} s"))
+    verify, _ = median_time(lambda: seal_check.verify(books.entries, str(books.root)), repeat)
+    rows.append(Row("seal verification ÷ load", verify / load_large, "%", 0.25, detail))
+    return rows
