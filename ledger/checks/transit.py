@@ -176,10 +176,16 @@ def _failures(books: Books) -> list[_Failure]:
                 what,
             )
         )
-    approvals = {
-        case: (county, record) for (county, case), record in books.index.approvals.items()
-    }
-    for custom in books.index.customs.get("payout-failed", []):
+    records = books.index.customs.get("payout-failed", [])
+    approvals = (
+        {}
+        if not records
+        else {
+            case: (county, record)
+            for (county, case), record in books.index.approvals.items()
+        }
+    )
+    for custom in records:
         values = [v.value for v in custom.values]
         case = _text(values[0]) if values else ""
         money = values[1] if len(values) > 1 else None
@@ -203,16 +209,21 @@ def _failures(books: Books) -> list[_Failure]:
 
 def reissue_overdue(books: Books) -> list[Finding]:
     """Return REISSUE-OVERDUE for failed payments not paid again within the deadline."""
-    paid: dict[str, list[tuple[datetime.date, str, str, Any]]] = {}
+    failures = _failures(books)
+    # Only the cases that failed need their payments (usually a handful of the books).
+    # A failure without a case cannot be matched to a re-issue: it stays a finding.
+    paid: dict[str, list[tuple[datetime.date, str, str, Any]]] = {
+        f.case: [] for f in failures if f.case
+    }
     for payment in books.index.disbursements:
-        status = payment.meta.get("bank-status")
-        if payment.case and status not in ("failed", "returned", "pending"):
-            batch = _text(payment.meta.get("batch"))
-            paid.setdefault(payment.case, []).append(
-                (payment.date, payment.county, batch, payment.entry)
-            )
+        if payment.case not in paid:
+            continue
+        status = payment.entry.meta.get("bank-status")
+        if status not in ("failed", "returned", "pending"):
+            batch = _text(payment.entry.meta.get("batch"))
+            paid[payment.case].append((payment.date, payment.county, batch, payment.entry))
     found = []
-    for failure in _failures(books):
+    for failure in failures:
         start = failure.entry.date
         days, origin = _deadline(books, failure.place.county, start)
         due = start + datetime.timedelta(days=days)

@@ -51,6 +51,8 @@ YEAR_FAULTS: dict[str, Plant] = {
     "ALLOCATION-RANGE": money.allocation_range,
     "RESERVE-IDLE": money.reserve_idle,
 }
+#: Codes found once per account: their faults go to distinct townships.
+ONE_PER_ACCOUNT: tuple[str, ...] = ("SUSPENSE-OPEN", "RESERVE-OVERDRAWN")
 PLANTABLE: tuple[str, ...] = tuple(sorted({*CASE_FAULTS, *YEAR_FAULTS}))
 
 
@@ -78,11 +80,17 @@ def plant(ctx: Context) -> None:
     shuffled = list(every)
     ctx.rng.shuffle(shuffled)
     cycle = itertools.cycle(shuffled)
+    used: dict[str, set[tuple[str, str]]] = {code: set() for code in ONE_PER_ACCOUNT}
     for k in range(count):
         for _code, fault in YEAR_FAULTS.items():
             fault(ctx, next(year_slots), k)
-        for _code, fault in CASE_FAULTS.items():
-            fault(ctx, next(cycle), k)
+        for code, fault in CASE_FAULTS.items():
+            slot = next(cycle)
+            if code in ONE_PER_ACCOUNT:
+                # One finding per account: each fault of these codes needs its own township.
+                slot = next(s for s in shuffled if s.key[:2] not in used[code])
+                used[code].add(slot.key[:2])
+            fault(ctx, slot, k)
 
 
 def resolve(ctx: Context, marks: dict[str, dict[str, int]]) -> list[dict[str, object]]:

@@ -71,6 +71,11 @@ class Profile:
         slots = self.counties * self.townships_per_county
         if self.faults and slots < 2:
             raise DemoError("planting faults needs at least two townships")
+        if self.faults > slots:
+            raise DemoError(
+                f"--faults {self.faults} needs as many townships (SUSPENSE-OPEN is found once "
+                f"per account); the books have {slots}"
+            )
         if self.faults * 2 > slots * len(self.years):
             raise DemoError(
                 f"--faults {self.faults} needs {self.faults * 2} township-years for the "

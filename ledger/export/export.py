@@ -66,11 +66,27 @@ def insert_sql(connection: Connection, table: Table) -> str:
     return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
 
 
+def copy_rows(connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Load rows into a PostgreSQL table with COPY, inside the connection's transaction."""
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c.name) for c in table.columns)
+    driver: Any = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(
+        f"COPY {quote(table.name)} ({names}) FROM STDIN"
+    ) as copy:
+        write = copy.write_row
+        for row in rows:
+            write(row)
+
+
 def insert_rows(
     connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]], chunk: int = CHUNK
 ) -> None:
-    """Insert rows (tuples in column order) with executemany, `chunk` rows at a time."""
+    """Insert rows (tuples in column order): COPY on PostgreSQL, else executemany in chunks."""
     if not rows:
+        return
+    if connection.dialect.driver == "psycopg":
+        copy_rows(connection, table, rows)
         return
     sql = insert_sql(connection, table)
     for start in range(0, len(rows), chunk):
