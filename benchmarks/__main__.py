@@ -18,12 +18,13 @@ from benchmarks import advances
 from benchmarks import checks
 from benchmarks import ledgers
 from benchmarks import memory
+from benchmarks.harness import Context
 from benchmarks.harness import Row
 from benchmarks.harness import table
 
 README = Path(__file__).with_name("README.md")
 START, END = "<!-- results -->", "<!-- /results -->"
-# Sections written beside the core ones; each exposes run(small, large, repeat) -> rows.
+# Sections beside the core ones; each exposes run(context: Context) -> list[Row].
 OPTIONAL = ("benchmarks.importing", "benchmarks.export", "benchmarks.fava")
 
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             module = importlib.import_module(name)
         except ModuleNotFoundError:
             continue
-        rows += module.run(small, large, repeat)
+        rows += module.run(Context(small, large, small_n, large_n, repeat))
     elapsed = time.perf_counter() - started
     heading = (
         f"{'Quick run' if args.quick else 'Full run'} ({small_n:,} and {large_n:,} "

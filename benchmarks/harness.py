@@ -7,7 +7,19 @@ import gc
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What every benchmark section gets: the two generated cities and the repeat count."""
+
+    small: Path
+    large: Path
+    small_n: int
+    large_n: int
+    repeat: int
 
 
 @dataclasses.dataclass(frozen=True)

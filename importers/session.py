@@ -144,9 +144,14 @@ def _header(path: str) -> str:
     return f"; Imported by `reserve import`: {path}\n"
 
 
-def report(booker: Booker, grouped: dict[str, list[Draft]], dry_run: bool, fmt: str) -> str:
+def report(
+    booker: Booker,
+    grouped: dict[str, list[Draft]],
+    texts: dict[str, str],
+    dry_run: bool,
+    fmt: str,
+) -> str:
     """Return the command's output: JSON, or the text summary (with entries on a dry run)."""
-    texts = {path: render.render(drafts) for path, drafts in grouped.items()}
     if fmt == "json":
         result: dict[str, Any] = {"dry_run": dry_run, **booker.outcome.to_json()}
         result["written"] = [] if dry_run else list(texts)
@@ -172,8 +177,11 @@ def run(
     account: str | None,
     dry_run: bool,
     change: bookfile.Transaction | None,
-) -> tuple[Booker, dict[str, list[Draft]]]:
-    """Scan, read, book and (with a transaction) write; return the booker and its drafts."""
+) -> tuple[Booker, dict[str, list[Draft]], dict[str, str]]:
+    """Scan, read, book and (with a transaction) write.
+
+    Returns the booker, its drafts by file and each file's new text (rendered once).
+    """
     key = env_key()
     try:
         state = scan.scan(main)
@@ -189,14 +197,15 @@ def run(
     booker = book_all(state, key, payer, read_all(files))
     check_opened(state, booker.drafts)
     grouped = by_file(booker.drafts)
+    texts = {path: render.render(drafts) for path, drafts in grouped.items()}
     if change is not None and grouped:
-        for path, drafts in grouped.items():
-            change.append(Path(path), render.render(drafts), header=_header(path))
+        for path, text in texts.items():
+            change.append(Path(path), text, header=_header(path))
         try:
             change.commit()
         except OSError as exc:
             raise ImportFailed(f"{main}: cannot write ({exc.strerror or exc})") from None
-    return booker, grouped
+    return booker, grouped, texts
 
 
 def import_files(
@@ -221,10 +230,10 @@ def import_files(
     gc.disable()
     try:
         if dry_run:
-            booker, grouped = run(main, tuple(files), account, True, None)
+            booker, grouped, texts = run(main, tuple(files), account, True, None)
         else:
             with bookfile.Transaction(main) as change:
-                booker, grouped = run(main, tuple(files), account, False, change)
+                booker, grouped, texts = run(main, tuple(files), account, False, change)
     finally:
         gc.enable()
-    return report(booker, grouped, dry_run, fmt)
+    return report(booker, grouped, texts, dry_run, fmt)

@@ -196,20 +196,21 @@ def test_failed_export_keeps_the_earlier_one(
 ) -> None:
     first = export(engine, book_a, "yingze")
     before = dump(engine, first.book_id)
-    calls = []
-    original = export_mod.insert_rows
+    build = rows_mod.build
 
-    def failing(connection: Any, table: Any, rows: Any, chunk: int = export_mod.CHUNK) -> None:
-        calls.append(table.name)
-        if table.name == "metadata":
-            connection.exec_driver_sql("INSERT INTO no_such_table VALUES (1)")
-        original(connection, table, rows, chunk)
+    def broken(*args: Any) -> rows_mod.Rows:
+        built = build(*args)
+        built.metadata.append(built.metadata[-1])  # A duplicate key: the database refuses it.
+        return built
 
-    monkeypatch.setattr(export_mod, "insert_rows", failing)
+    monkeypatch.setattr(rows_mod, "build", broken)
     with pytest.raises(urls.DatabaseError, match="nothing written"):
         export(engine, book_a, "yingze")
-    assert "metadata" in calls
+    with pytest.raises(urls.DatabaseError, match="nothing written"):
+        export(engine, book_a, "another")
     assert dump(engine, first.book_id) == before
+    with engine.connect() as connection:
+        assert [b.name for b in db_checks.exported_books(connection)] == ["yingze"]
 
 
 def test_two_counties_give_exactly_the_planted_findings(

@@ -31,6 +31,7 @@ from ledger.index import case_of
 ZERO = Decimal(0)
 _LINK_SAFE = re.compile(r"[A-Za-z0-9\-_/.]+")
 LEVELS: tuple[str, ...] = ("township", "county", "conference")
+_PAYMENT_PREFIXES = ("Expenses:Relief:", "Assets:Advances:")
 _Posting = tuple[str, Decimal, str]
 
 
@@ -66,13 +67,19 @@ def _moves(entry: data.Transaction, *, positive: bool) -> bool:
 
 def _outflow(entry: data.Transaction) -> tuple[str, str, Decimal]:
     """Return (role, county, amount) of money a transaction takes out of relief/advances."""
-    net: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for account, number, _ in _postings(entry):
+    net: dict[tuple[str, str], Decimal] = {}
+    for posting in entry.postings:
+        account = posting.account
+        if not account.startswith(_PAYMENT_PREFIXES) or posting.units is None:
+            continue
         info = accounts.parse(account)
-        if info is not None and info.role in ("relief", "advances"):
-            net[(info.role, info.county)] += number
-    if any(number > 0 for number in net.values()):
-        return "", "", ZERO
+        number = posting.units.number
+        if info is None or number is None:
+            continue
+        if number > 0:
+            return "", "", ZERO
+        key = (info.role, info.county)
+        net[key] = net.get(key, ZERO) + number
     for (role, county), number in net.items():
         if number < 0:
             return role, county, -number
