@@ -208,9 +208,13 @@ def compute(books: Books) -> list[AdvanceRow]:
     places: dict[str, tuple[str, str]] = {}
     prefix = LINK_PREFIX
     under = _UNDER
-    for entry in books.index.transactions:
-        links = entry.links
-        if not links:
+    as_of = books.as_of
+    # The entries themselves, not `books.index`: matching must not wait for the full index.
+    for entry in books.entries:
+        if entry.date > as_of:
+            break
+        links = getattr(entry, "links", None)
+        if not links or not isinstance(entry, data.Transaction):
             continue
         if len(links) == 1:
             (link,) = links

@@ -40,7 +40,7 @@ class AdvanceRow(NamedTuple):
       date: date of the advance (the first one in effect), None if only settled.
       due: date + `advance-deadline` in force on that date, None without an advance.
       deadline: the `advance-deadline` in days (0 without an advance).
-      policy: where the deadline comes from ("policy of 2015-06-01", "seed policy").
+      policy: where the deadline comes from ("policy of 2015-06-01").
       advanced, settled, recovered: totals of each kind.
       settled_on: the day the amount outstanding fell to zero (None while outstanding).
       entry: the advance transaction (else the first transaction of the link).

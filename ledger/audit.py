@@ -14,6 +14,7 @@ from ledger.findings import Finding
 from ledger.findings import location
 from ledger.findings import sort_key
 from ledger.plugin import mark_explained
+from ledger.plugin import no_gc
 
 
 def beancount_findings(books: Books) -> list[Finding]:
@@ -40,8 +41,9 @@ def beancount_findings(books: Books) -> list[Finding]:
 def audit(books: Books, families: Iterable[str] | None = None) -> list[Finding]:
     """Return every finding of the books as of their audit date, sorted by file and line."""
     findings = beancount_findings(books)
-    for family in families if families is not None else checks.available():
-        findings.extend(checks.family_check(family)(books))
+    with no_gc():
+        for family in families if families is not None else checks.available():
+            findings.extend(checks.family_check(family)(books))
     findings = mark_explained(books, findings)
     return sorted(findings, key=sort_key)
 

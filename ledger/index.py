@@ -105,8 +105,8 @@ class BookIndex:
         self._build()
 
     def _township_county(self, township: str) -> str:
-        found = [c for (c, t) in self.books.directory.townships if t == township]
-        return found[0] if len(found) == 1 else ""
+        found = self.books.directory.township_by_name(None, township)
+        return found.county if found is not None else ""
 
     def _build(self) -> None:
         as_of = self.books.as_of
@@ -129,7 +129,8 @@ class BookIndex:
             return
         township = _str(entry.meta, "township")
         county = self._township_county(township)
-        self.approvals.setdefault((county, entry.values[0].value), entry)
+        # The latest record of a case wins (a corrected register row is imported again).
+        self.approvals[(county, entry.values[0].value)] = entry
 
     def _transaction(self, entry: data.Transaction) -> None:
         self.transactions.append(entry)
@@ -160,7 +161,7 @@ class BookIndex:
                 currency = posting.units.currency
                 if first is None or (first.role == "advances" and info.role == "relief"):
                     first = info
-        if first is None:
+        if first is None or "reversal" in (entry.tags or ()):
             return
         procedure = first.procedure if first.role == "relief" else "advance"
         self.disbursements.append(

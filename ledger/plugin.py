@@ -9,8 +9,11 @@ the other plugins' checks still run.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime
+import gc
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
 from beancount.core import data
@@ -41,6 +44,23 @@ def parse_config(family: str, config_str: str | None) -> tuple[datetime.date | N
         return None, f"plugins.{family}: as_of {value!r} is not a date YYYY-MM-DD"
 
 
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while checks run.
+
+    The checks build many small objects over hundreds of thousands of loaded entries and
+    free them all at the end; each collection would walk every loaded entry again (it made
+    the checks 3-6 times slower). Reference counting still frees what is no longer used.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def mark_explained(books: books_mod.Books, findings: list[Finding]) -> list[Finding]:
     """Return findings with those covered by `custom "explained"` marked explained."""
     index = books.index
@@ -59,7 +79,8 @@ def run(
         return entries, [ReserveError(meta, problem, None)]
     try:
         books = books_mod.from_entries(entries, options_map, as_of)
-        findings = mark_explained(books, checks.family_check(family)(books))
+        with no_gc():
+            findings = mark_explained(books, checks.family_check(family)(books))
     except Exception:
         detail = traceback.format_exc(limit=3).replace("\n", " | ")
         return entries, [ReserveError(meta, f"plugins.{family} failed: {detail}", None)]

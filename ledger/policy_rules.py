@@ -8,8 +8,8 @@ showing the values it was parsed into.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import datetime
+import itertools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 LEVELS: tuple[str, ...] = ("township", "county")
 SEED_DATE = datetime.date(1900, 1, 1)
+SEED_WRITTEN = "2015-06-01"
 _INTERNAL_META = frozenset({"filename", "lineno"})
 
 SEED_TEXT = """\
@@ -82,8 +83,12 @@ class Rule:
 
     @property
     def origin(self) -> str:
-        """Return the date it is cited by in messages ("policy of 2015-06-01" or "seed")."""
-        return "seed policy" if self.seed else f"policy of {self.date.isoformat()}"
+        """Return how messages cite it: "policy of 2017-01-01".
+
+        The seed is cited by the date SPEC §4 writes it with (2015-06-01), though it is in
+        force from 1900-01-01.
+        """
+        return f"policy of {SEED_WRITTEN if self.seed else self.date.isoformat()}"
 
 
 def _seed_rules() -> list[Rule]:

@@ -62,6 +62,7 @@ class State:
         self._loaded: object = None
         self._lock = threading.RLock()
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._locks: dict[tuple[Any, ...], threading.Lock] = {}
         self._reported: set[str] = set()
 
     def refresh(self, fava_ledger: FavaLedger) -> None:
@@ -71,6 +72,7 @@ class State:
                 return
             self._loaded = fava_ledger.all_entries
             self._cache.clear()
+            self._locks.clear()
             self._reported.clear()
             customs: Any = fava_ledger.all_entries_by_type.Custom
             self.config, self.problems = config_mod.parse(customs)
@@ -90,8 +92,17 @@ class State:
         return self.config.as_of or books_mod.today()
 
     def _cached(self, fava_ledger: FavaLedger, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """Return the cached value of key, computing it once (one lock per key).
+
+        A long computation (the audit of large books) only blocks requests for the same key.
+        """
         self.refresh(fava_ledger)
+        loaded = self._loaded
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[no-any-return]
         with self._lock:
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        with key_lock:
             if key in self._cache:
                 return self._cache[key]  # type: ignore[no-any-return]
             try:
@@ -100,9 +111,11 @@ class State:
                 detail = traceback.format_exc(limit=4).replace("\n", " | ")
                 self.report(fava_ledger, f"{config_mod.MODULE}: {key[0]} failed: {detail}")
                 raise ComputeError(f"{key[0]} failed: {error!r}") from error
-            if len(self._cache) >= _CACHE_SIZE * 4:
-                self._cache.clear()
-            self._cache[key] = value
+            with self._lock:
+                if self._loaded is loaded:  # A reload meanwhile makes the value stale.
+                    if len(self._cache) >= _CACHE_SIZE * 4:
+                        self._cache.clear()
+                    self._cache[key] = value
             return value
 
     def books(self, fava_ledger: FavaLedger, as_of: datetime.date) -> books_mod.Books:

@@ -39,8 +39,8 @@ class DashboardRow:
       county_name: the Chinese name of the row's county ("" for the city).
       bar: width of the use bar in per cent (0–100).
       overdrawn: reserve and cash below zero at the period's end.
-      idle: the period closes a year (holds a 31 December) and the unused share of the
-        period's allocation is above the `reserve-idle` share in force at its end.
+      idle: the period closes a year (holds a 31 December) and the reserve left at its end
+        is above the `reserve-idle` share of the period's allocation (as `RESERVE-IDLE`).
     """
 
     row: Row
@@ -73,9 +73,9 @@ def dashboard(report: Report, books: Books) -> list[DashboardRow]:
         use = row.use_percent
         bar = min(max(use or ZERO, ZERO), HUNDRED)
         idle = False
-        if closes_year and row.level == "township" and use is not None:
+        if closes_year and row.level == "township" and row.allocated > 0:
             share = _idle_share(books, row.county, report.end)
-            idle = share is not None and (HUNDRED - use) > share * HUNDRED
+            idle = share is not None and row.balance > share * row.allocated
         lines.append(DashboardRow(row, names.get(row.county, ""), bar, row.balance < 0, idle))
     return lines
 

@@ -68,7 +68,7 @@ def test_overdue_the_day_after_the_due_date(books_from: Load) -> None:
     [found] = codes(check_mod.check(books), "ADVANCE-OVERDUE")
     assert found.message == (
         "ADVANCE-OVERDUE 柳巷街道 case YZ-A-002: 800.00 CNY of 800.00 CNY advanced on "
-        "2018-03-02 still outstanding, due 2018-04-01 (advance-deadline 30 days, seed policy)"
+        "2018-03-02 still outstanding, due 2018-04-01 (advance-deadline 30 days, policy of 2015-06-01)"
     )
     assert (found.amount, found.case, found.township, found.date) == (
         Decimal("800.00"), "YZ-A-002", "Liuxiang", "2018-03-02"
@@ -276,3 +276,18 @@ def test_matching_10k_colliding_advances_is_fast() -> None:
     budget = 0.050 * max(1.0, _best(reference) / 0.008)
     elapsed = _best(lambda: advance_match.compute(books))
     assert elapsed < budget, f"{elapsed * 1000:.1f} ms, budget {budget * 1000:.1f} ms"
+
+
+def test_plugin_raises_errors_but_not_warnings(tmp_path: Path) -> None:
+    from beancount import loader
+
+    plugin = "plugin \"plugins.advances\" \"{'as_of': '2019-01-01'}\"\n"
+    late = ADVANCE + settle("2018-04-05", "800.00")
+    overdue = ADVANCE.replace("YZ-A-002", "YZ-A-009")
+    path = tmp_path / "books.beancount"
+    path.write_text(plugin + FUNDED + late + overdue, encoding="utf-8")
+    _, errors, _ = loader.load_file(str(path))
+    messages = [e.message for e in errors]
+    assert [m.split(" ")[0] for m in messages] == ["ADVANCE-OVERDUE"]
+    assert "case YZ-A-009" in messages[0]
+    assert errors[0].source["filename"] == str(path) and errors[0].source["lineno"] > 0

@@ -221,7 +221,7 @@ def test_one_fen_over_the_township_ceiling(books_from: Load) -> None:
                    "OVER-AUTHORITY", "YZ-001", "500.01")
     assert f.message == (
         "OVER-AUTHORITY 柳巷街道 case YZ-001: 500.01 CNY exceeds the township ceiling "
-        "500.00 CNY (seed policy)"
+        "500.00 CNY (policy of 2015-06-01)"
     )
 
 
@@ -280,7 +280,7 @@ def test_conference_has_no_ceiling(books_from: Load) -> None:
 def test_ratio_exactly_two_is_tier_two(books_from: Load) -> None:
     f = assert_one(run(books_from, general("2018-03-05", "2999.99", "2")),
                    "TIER-MISMATCH", "YZ-G-1", "2999.99")
-    assert "outside the band 3000.00–5000.00 CNY of tier 2–3 (seed policy)" in f.message
+    assert "outside the band 3000.00–5000.00 CNY of tier 2–3 (policy of 2015-06-01)" in f.message
     assert run(books_from, general("2018-03-05", "3000.00", "2")) == []
 
 
@@ -340,7 +340,7 @@ def test_bank_round_trip_dates_by_the_request(books_from: Load) -> None:
 
 
 def test_payment_cleared_from_suspense_dates_by_the_bank_row(books_from: Load) -> None:
-    row = {"batch": "B2", "bank_row": Decimal(4)}
+    row: dict[str, Any] = {"batch": "B2", "bank_row": Decimal(4)}
     into = txn("2018-03-01", "450.00", "Assets:Suspense:Yingze:Liuxiang", **row)
     cleared = small("2018-03-10", "450.00", approved=D(2018, 3, 8), **row).replace(
         "Assets:Treasury:Yingze", "Assets:Suspense:Yingze:Liuxiang")

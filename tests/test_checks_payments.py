@@ -105,7 +105,7 @@ def test_split_one_fen_over_the_ceiling(books_from: Load) -> None:
     text = pay("2018-03-01", "300.00", "A") + pay("2018-03-30", "200.01", "B")
     f = assert_one(run(books_from, text, "SPLIT-PAYMENT"), "SPLIT-PAYMENT", "B", "500.01")
     assert "case(s) A within 30 days" in f.message
-    assert "over the township ceiling 500.00 CNY (seed policy)" in f.message
+    assert "over the township ceiling 500.00 CNY (policy of 2015-06-01)" in f.message
 
 
 def test_split_summing_to_the_ceiling_passes(books_from: Load) -> None:

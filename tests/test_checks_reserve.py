@@ -69,7 +69,7 @@ def test_years_from_first_allocation_through_last_completed(books_from: Load) ->
     [finding] = codes(found, "ALLOCATION-RANGE")
     assert finding.message == (
         "ALLOCATION-RANGE 柳巷街道 2017: 25000.00 CNY allocated for 2017, below the minimum "
-        "of the range 30000.00–50000.00 CNY (reserve-allocation, seed policy)"
+        "of the range 30000.00–50000.00 CNY (reserve-allocation, policy of 2015-06-01)"
     )
     assert finding.key == f"{LIUXIANG} 2017"
     assert finding.line == 11  # The township's reserve `open` in the prelude.
@@ -324,3 +324,17 @@ def test_idle_with_no_allocation_is_above_zero(books_from: Load) -> None:
 def test_current_year_is_never_idle(books_from: Load) -> None:
     text = PRELUDE + allocate("2018-01-01", "40000.00")
     assert idle(reserve.check(books_from(text, "2018-12-30"))) == []
+
+
+def test_plugin_raises_errors_but_not_warnings(tmp_path: Path) -> None:
+    from beancount import loader
+
+    plugin = "plugin \"plugins.reserve\" \"{'as_of': '2018-06-01'}\"\n"
+    text = plugin + PRELUDE + allocate("2017-01-01", "40000.00") + allocate(
+        "2018-01-01", "40000.00"
+    )  # 2017 ends idle (a warning), nothing else is wrong.
+    text += pay("2018-02-01", "10.00", "Equity:Opening-Balances", case="YZ-5")
+    path = tmp_path / "books.beancount"
+    path.write_text(text, encoding="utf-8")
+    _, errors, _ = loader.load_file(str(path))
+    assert [e.message.split(" ")[0] for e in errors] == ["RESERVE-MISUSE"]

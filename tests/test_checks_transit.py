@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 from ledgers import PRELUDE
 
@@ -68,7 +69,7 @@ def test_in_transit_past_the_deadline(books_from: Load) -> None:
     assert found.message == (
         "TRANSIT-OVERDUE 柳巷街道 case YZ-1: 450.00 CNY of batch B001 in "
         "Assets:InTransit:Yingze:Liuxiang since 2018-03-05, 16 days on 2018-03-21 "
-        "(transit-deadline 15 days, seed policy)"
+        "(transit-deadline 15 days, policy of 2015-06-01)"
     )
 
 
@@ -116,7 +117,7 @@ def test_failed_and_not_reissued(books_from: Load) -> None:
     )
     assert found.message == (
         "REISSUE-OVERDUE 柳巷街道 case YZ-1: 450.00 CNY failed on 2018-03-10 (账户已销户), "
-        "not paid again by 2018-03-25 (transit-deadline 15 days, seed policy)"
+        "not paid again by 2018-03-25 (transit-deadline 15 days, policy of 2015-06-01)"
     )
 
 
@@ -190,3 +191,16 @@ def test_explained_reissue_is_marked_by_the_audit(books_from: Load) -> None:
 """
     [found] = codes(audit(books_from(text, "2018-06-01"), ["transit"]), "REISSUE-OVERDUE")
     assert found.explained
+
+
+def test_plugin_raises_both_codes(tmp_path: Path) -> None:
+    from beancount import loader
+
+    plugin = "plugin \"plugins.transit\" \"{'as_of': '2018-04-01'}\"\n"
+    text = plugin + FAILED + request("2018-03-01", "YZ-2", "B003")
+    path = tmp_path / "books.beancount"
+    path.write_text(text, encoding="utf-8")
+    _, errors, _ = loader.load_file(str(path))
+    assert sorted(e.message.split(" ")[0] for e in errors) == [
+        "REISSUE-OVERDUE", "TRANSIT-OVERDUE"
+    ]

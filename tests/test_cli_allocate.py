@@ -108,7 +108,7 @@ def test_quarterly_by_population(books: Path) -> None:
 def test_amount_outside_policy_range(books: Path) -> None:
     code, _, err = _run(str(books), "--year", "2025", "--amount", "60000")
     assert code == 2
-    assert "outside the range 30000.00-50000.00" in err and "seed policy" in err
+    assert "outside the range 30000.00-50000.00" in err and "policy of 2015-06-01" in err
 
 
 def test_refuses_a_date_in_sealed_books(books: Path) -> None:

@@ -298,3 +298,12 @@ def test_empty_database_has_no_schema(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
     with engine.connect() as connection:
         assert not db_checks.has_schema(connection)
+
+
+@pytest.mark.slow
+def test_export_speed_against_bare_executemany(engine: Engine) -> None:
+    from ledger.export import bench
+
+    result = bench.measure(engine, bench.synthetic(20_000), repeat=1)
+    assert result.rows > 200_000
+    assert result.ratio <= 1.5, result

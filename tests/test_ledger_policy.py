@@ -18,7 +18,7 @@ def test_seed_is_always_in_force(books_from: BooksFrom) -> None:
     township = policy.authority("township", "Yingze", "small", D(2016, 1, 1))
     assert township is not None
     assert township.value == Decimal("500.00")
-    assert township.origin == "seed policy"
+    assert township.origin == "policy of 2015-06-01"
     assert policy.days("advance-deadline", "Yingze", D(2016, 1, 1)) == 30
     assert policy.days("notice-days", "Yingze", D(1990, 1, 1)) == 7
     assert policy.setting("reserve-allocation", "Yingze", D(2016, 1, 1)).values == (
@@ -46,7 +46,7 @@ SCOPED = PRELUDE + """
 @pytest.mark.parametrize(
     ("county", "procedure", "on", "ceiling", "origin"),
     [
-        ("Yingze", "small", D(2015, 12, 31), "500.00", "seed policy"),
+        ("Yingze", "small", D(2015, 12, 31), "500.00", "policy of 2015-06-01"),
         ("Yingze", "small", D(2016, 1, 1), "600.00", "policy of 2016-01-01"),
         ("Wanbailin", "emergency", D(2016, 12, 31), "600.00", "policy of 2016-01-01"),
         ("Wanbailin", "emergency", D(2017, 1, 1), "1000.00", "policy of 2017-01-01"),

@@ -240,6 +240,9 @@ def build_city(rng: random.Random, counties: int, per_county: int) -> list[Count
     """Return `counties` counties of `per_county` townships each, deterministic for rng."""
     result: list[County] = []
     county_taken: set[str] = set()
+    # Township components are unique in the whole city: an approval record names its
+    # township only (SPEC §3), so the same component in two counties would be ambiguous.
+    township_taken = {t for _, fixed in FIXED_COUNTIES[:counties] for t, _, _ in fixed}
     county_abbrs: set[str] = set()
     for ci in range(counties):
         fixed: tuple[Place, ...] = ()
@@ -250,7 +253,6 @@ def build_city(rng: random.Random, counties: int, per_county: int) -> list[Count
             component, name, abbr = _place(rng, county_taken, _COUNTY_SUFFIXES)
         abbr = _unique(abbr, county_abbrs)
         region = f"14{(ci // 90) + 1:02d}{(ci % 90) + 10:02d}"
-        township_taken = {t for t, _, _ in fixed}
         abbrs: set[str] = set()
         townships: list[Township] = []
         for ti in range(per_county):

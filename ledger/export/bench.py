@@ -9,16 +9,21 @@ parsing); `measure` runs both and reports the ratio. `python -m ledger.export.be
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
+import statistics
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
 from sqlalchemy import Engine
+from sqlalchemy import create_engine
 from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
@@ -90,9 +95,9 @@ class BenchResult:
 
 def _bare(engine: Engine, books: Books, found: list[Any]) -> tuple[float, int]:
     """Insert the export's rows with the bare DBAPI cursor; return (seconds, rows)."""
+    _drop(engine, "bench-bare")
     with engine.begin() as connection:
         export_mod.ensure_schema(connection)
-        connection.execute(delete(schema.books).where(schema.books.c.name == "bench-bare"))
         book_id = connection.execute(
             insert(schema.books).values(export_mod._book_row(books, "bench-bare", 0, 0))
             .returning(schema.books.c.book_id)
@@ -115,32 +120,58 @@ def _bare(engine: Engine, books: Books, found: list[Any]) -> tuple[float, int]:
         seconds = time.perf_counter() - started
     finally:
         raw.close()
-    with engine.begin() as connection:
-        for child in schema.BOOK_TABLES:
-            connection.execute(delete(child).where(child.c.book_id == book_id))
-        connection.execute(delete(schema.books).where(schema.books.c.book_id == book_id))
+    _drop(engine, "bench-bare")
     return seconds, total
 
 
-def measure(engine: Engine, books: Books, repeat: int = 2) -> BenchResult:
-    """Return the best of `repeat` runs of the export and of the bare executemany."""
+def measure(engine: Engine, books: Books, repeat: int = 3) -> BenchResult:
+    """Return the medians of `repeat` runs of the export and of the bare executemany."""
     found = audit_mod.audit(books)
     exports, bares = [], []
     rows = 0
     for _ in range(repeat):
         bare, rows = _bare(engine, books, found)
         bares.append(bare)
+        _drop(engine, "bench")
         started = time.perf_counter()
         export_mod.export(engine, books, "bench", found)
         exports.append(time.perf_counter() - started)
+    _drop(engine, "bench")
+    return BenchResult(
+        engine.dialect.name, rows, statistics.median(exports), statistics.median(bares)
+    )
+
+
+def _drop(engine: Engine, name: str) -> None:
+    """Delete an exported book and its rows (untimed: each run starts from the same state)."""
     with engine.begin() as connection:
+        export_mod.ensure_schema(connection)
         book_id = connection.execute(
-            select(schema.books.c.book_id).where(schema.books.c.name == "bench")
-        ).scalar_one()
+            select(schema.books.c.book_id).where(schema.books.c.name == name)
+        ).scalar()
+        if book_id is None:
+            return
         for child in schema.BOOK_TABLES:
             connection.execute(delete(child).where(child.c.book_id == book_id))
         connection.execute(delete(schema.books).where(schema.books.c.book_id == book_id))
-    return BenchResult(engine.dialect.name, rows, min(exports), min(bares))
+
+
+@contextlib.contextmanager
+def scratch_postgres(server_url: str) -> Iterator[Engine]:
+    """Yield an engine on a new, empty database of a PostgreSQL server; drop it after."""
+    base = urls.parse(server_url)
+    name = f"reserve_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine = create_engine(base.set(database=name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 def main(argv: list[str]) -> int:
@@ -149,6 +180,7 @@ def main(argv: list[str]) -> int:
     n = int(argv[1]) if len(argv) > 1 else 100_000
     engine = urls.connect(url)
     result = measure(engine, synthetic(n))
+    engine.dispose()
     print(
         f"{result.backend}: {n} transactions, {result.rows} rows: export "
         f"{result.export_seconds:.2f}s, bare executemany {result.bare_seconds:.2f}s, "
