@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from cli.demo_cmd import command
 from ledger import recipients
+from ledger.audit import audit
+from ledger.books import load as load_books
 from ledger.demo import Profile
 from ledger.demo import generate
 from ledger.demo.faults import PLANTABLE
@@ -241,7 +243,9 @@ def test_clean_disbursements_carry_consistent_approvals(clean: Path) -> None:
         if not txn.links and "instalment" not in meta:
             payments[(township, meta["case"])] += 1
         if "holder" in meta and "agent" not in meta:
-            assert re.sub(r"[\s·•]", "", meta["holder"]) == re.sub(r"[\s·•]", "", txn.payee or "")
+            assert re.sub(r"[\s·•]", "", meta["holder"]) == re.sub(
+                r"[\s·•]", "", txn.payee or ""
+            )
     assert set(payments.values()) <= {1}
     for (township, case), total in totals.items():
         record = records[(township, case)]
@@ -309,3 +313,19 @@ def test_clean_advances_transit_and_reserves_close_properly(clean: Path) -> None
     for (account, year), total in allocated.items():
         assert 30000 <= total <= 50000
         assert year_end[(account, year)] <= total / 2
+
+
+# -- Against the project's own audit ----------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-28", "2031-01-01"])
+def test_committed_books_raise_no_finding(as_of: str) -> None:
+    books = load_books(
+        ROOT / "books" / "main.beancount", datetime.date.fromisoformat(as_of)
+    )
+    assert [f.message for f in audit(books)] == []
+
+
+def test_committed_books_pass_their_plugins() -> None:
+    _entries, errors, _ = loader.load_file(str(ROOT / "books" / "main.beancount"))
+    assert [e.message for e in errors] == []

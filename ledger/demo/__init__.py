@@ -16,7 +16,10 @@ Run ``python -m ledger.demo OUT_DIR`` (or ``reserve demo OUT_DIR``) with:
     files.
 ``--faults K`` (0)
     Plant K faults of every code a ledger alone can show (see `faults`) and list the findings
-    they must raise in ``manifest.json``.
+    they must raise in ``manifest.json``: ``{"as_of", "seed", "faults_per_code", "findings"}``,
+    each finding ``{"code", "case", "county", "township", "file", "line"}`` with ``file``
+    relative to OUT_DIR and ``line`` null where SPEC §5 leaves the entry open. K is at most
+    the number of townships (SUSPENSE-OPEN is found once per account).
 ``--key-file F``
     Hash recipients with the key in F instead of the public demo key; the books name F.
 ``--no-plugins``
@@ -39,6 +42,8 @@ Design decisions:
 * Recipients are synthetic (`people`): only masks and keyed hashes reach the books. A repeat
   recipient is helped again only by the same township, in a later year, from 1 March, so the
   clean books raise no SPLIT-PAYMENT, RECIPIENT-REPEAT or DUPLICATE-CASE.
+* Township components are unique in the whole city (an approval record names its township,
+  not its county).
 * Case numbers are ``<county>-<township>-<year>-<nnnn>`` (e.g. ``YZ-LX-2024-0007``); planted
   faults use 9001 and up.
 * The demo key (`profile.DEMO_KEY_HEX`, written to ``demo-key.hex``) is public and DEMO-ONLY.

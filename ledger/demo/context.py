@@ -79,7 +79,7 @@ class Context:
     blocks: dict[str, list[text.Block]] = dataclasses.field(
         default_factory=lambda: defaultdict(list)
     )
-    #: Manifest entries: (code, case, county, township, mark or file, line or 0).
+    #: Findings the planted faults must raise (see `fault_kit.expect`).
     manifest: list[dict[str, object]] = dataclasses.field(default_factory=list)
     case_seq: dict[tuple[str, str, int], int] = dataclasses.field(
         default_factory=lambda: defaultdict(int)

@@ -18,6 +18,8 @@ from ledger.demo import context as cx
 from ledger.demo import faults_money
 from ledger.demo import text
 from ledger.demo.context import Context
+from ledger.queries import QUERIES
+from ledger.queries import QUERIES_TEXT
 
 TITLE = "河阳市临时救助备用金账簿（演示数据）"
 
@@ -130,12 +132,16 @@ def main_text(ctx: Context, files: list[str], key_file: str) -> str:
         lines += [f'plugin "plugins.{name}"' for name in PLUGINS] + [""]
     lines += [
         f'{first} custom "fava-option" "language" "zh"',
+        f'{first} custom "fava-option" "sidebar-show-queries" "{len(QUERIES)}"',
         f'{first} custom "fava-extension" "reserve_fava"',
         f'{first} custom "reserve-config" "key-file" {text.quote(key_file)}',
         "",
     ]
-    lines += [f'include "{name}"' for name in files]
+    lines += [f'include "{name}"' for name in [*files, QUERIES_FILE]]
     return "\n".join(lines) + "\n"
+
+
+QUERIES_FILE = "queries.beancount"
 
 
 def _sort_key(name: str) -> tuple[int, str]:
@@ -156,7 +162,8 @@ def write(
         path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body, encoding="utf-8")
+    (out_dir / QUERIES_FILE).write_text(QUERIES_TEXT, encoding="utf-8")
     (out_dir / "main.beancount").write_text(
         main_text(ctx, names, key_file), encoding="utf-8"
     )
-    return ["main.beancount", *names], marks
+    return ["main.beancount", *names, QUERIES_FILE], marks

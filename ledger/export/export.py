@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from ledger.books import Books
+from ledger.export import pipeline
 from ledger.export import rows as rows_mod
 from ledger.export import schema
 from ledger.export.urls import DatabaseError
@@ -138,11 +139,12 @@ def export(
         with engine.begin() as connection:
             ensure_schema(connection)
             book_id, replaced = _claim_book(connection, books, name)
-            built = rows_mod.build(books, book_id, found, date_converter(connection))
-            counts = {}
-            for table_name, table_rows in built.tables().items():
-                insert_rows(connection, schema.metadata.tables[table_name], table_rows, chunk)
-                counts[table_name] = len(table_rows)
+            parts = rows_mod.chunks(books, book_id, found, date_converter(connection), chunk)
+            counts: dict[str, int] = dict.fromkeys(rows_mod.Rows().tables(), 0)
+            for part in pipeline.ahead(parts):
+                for table_name, table_rows in part.tables().items():
+                    insert_rows(connection, schema.metadata.tables[table_name], table_rows, chunk)
+                    counts[table_name] += len(table_rows)
             connection.execute(
                 update(schema.books)
                 .where(schema.books.c.book_id == book_id)

@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -99,14 +100,21 @@ class _Builder:
             by_township[township].append(county)
         self.county_of = {t: c[0] for t, c in by_township.items() if len(c) == 1}
 
-    def build(self, found: Iterable[Finding]) -> Rows:
-        """Return the rows of every table."""
+    def chunks(self, found: Iterable[Finding], size: int) -> Iterator[Rows]:
+        """Yield the rows `size` entries at a time; the book-wide tables come last."""
+        accounts: list[Row] = []
         for entry_id, entry in enumerate(self.books.entries, start=1):
             self.ids[id(entry)] = entry_id
             if isinstance(entry, data.Transaction):
                 self._transaction(entry_id, entry)
             else:
                 self._directive(entry_id, entry)
+            if entry_id % size == 0:
+                accounts += self.rows.accounts
+                self.rows.accounts = []
+                yield self.rows
+                self.rows = Rows()
+        self.rows.accounts = accounts + self.rows.accounts
         self._close_dates()
         self._disbursements()
         self._findings(found)
@@ -116,7 +124,7 @@ class _Builder:
             (book, account, currency, fen(total), str(total))
             for (account, currency), total in sorted(self.sums.items())
         ]
-        return self.rows
+        yield self.rows
 
     def _metadata(self, entry_id: int, posting_no: int, meta: dict[str, Any] | None) -> None:
         if not meta:
@@ -300,14 +308,16 @@ class _Builder:
             ))
 
     def _findings(self, found: Iterable[Finding]) -> None:
+        dates = Memo(lambda text: self.dv(datetime.date.fromisoformat(text)))
+        append = self.rows.findings.append
         for number, f in enumerate(found, start=1):
-            date = datetime.date.fromisoformat(f.date) if f.date else None
-            self.rows.findings.append((
+            amount = str(f.amount) if f.amount is not None else None
+            append((
                 self.book, number, f.code, f.severity, f.explained, f.message, f.file or None,
-                f.line or None, self.dv(date) if date else None, f.county or None,
+                f.line or None, dates[f.date] if f.date else None, f.county or None,
                 f.township or None, f.township_name or None, f.case or None,
-                fen(f.amount) if f.amount is not None else None,
-                str(f.amount) if f.amount is not None else None, f.currency or None,
+                self.fen(amount) if amount is not None else None, amount,
+                f.currency or None,
             ))
 
 
@@ -322,6 +332,22 @@ def _code(value: Any) -> str | None:
     return _text(value)
 
 
+def chunks(
+    books: Books, book: int, found: Iterable[Finding], date_value: DateValue, size: int = 10_000
+) -> Iterator[Rows]:
+    """Yield the rows of one book (book id `book`), `size` entries at a time.
+
+    Within a chunk, insert `entries` before the tables that refer to them (`Rows.tables`
+    order); `accounts`, `disbursements`, `findings`, `bank_batches` and `totals` are in the
+    last chunk.
+    """
+    return _Builder(books, book, date_value).chunks(found, size)
+
+
 def build(books: Books, book: int, found: Iterable[Finding], date_value: DateValue) -> Rows:
-    """Return every row of one book for the export (book id `book`)."""
-    return _Builder(books, book, date_value).build(found)
+    """Return every row of one book for the export (book id `book`), in one `Rows`."""
+    whole = Rows()
+    for part in chunks(books, book, found, date_value):
+        for name, rows in part.tables().items():
+            whole.tables()[name].extend(rows)
+    return whole
