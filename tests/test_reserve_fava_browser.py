@@ -113,6 +113,22 @@ def _visit(driver: Any, url: str, ready: str) -> Any:
     return found
 
 
+def _after_click(driver: Any, url_part: str, ready: str) -> Any:
+    """Wait for the navigation a click started (URL holding url_part); return the element."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(expected_conditions.url_contains(url_part))
+    found = WebDriverWait(driver, 30).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ready))
+    )
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+    return found
+
+
 def _console_errors(driver: Any) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
@@ -156,8 +172,7 @@ def test_findings_in_the_browser(browser: Any, server: str) -> None:
     assert _console_errors(browser) == []
     Select(browser.find_element(By.NAME, "code")).select_by_value("ADVANCE-OVERDUE")
     browser.find_element(By.CSS_SELECTOR, "#reserve-findings-filter button").click()
-    table = _visit(browser, browser.current_url, "#reserve-findings-table")
-    assert "code=ADVANCE-OVERDUE" in browser.current_url
+    table = _after_click(browser, "code=ADVANCE-OVERDUE", "#reserve-findings-table")
     filtered = _rows(table)
     assert filtered and all(r.startswith("ADVANCE-OVERDUE") for r in filtered)
     assert _console_errors(browser) == []
@@ -176,12 +191,12 @@ def test_import_in_the_browser(
     _shot(browser, "import")
     browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
     browser.find_element(By.CSS_SELECTOR, "#reserve-import-form button").click()
-    preview = _visit(browser, browser.current_url, "#reserve-import-preview")
+    preview = _after_click(browser, "preview=", "#reserve-import-preview")
     assert "would book 1 approval record" in preview.text
     _shot(browser, "import-preview")
     assert _console_errors(browser) == []
     browser.find_element(By.CSS_SELECTOR, "#reserve-import-confirm button").click()
-    result = _visit(browser, browser.current_url, "#reserve-import-result")
+    result = _after_click(browser, "done=", "#reserve-import-result")
     assert "booked 1 approval record" in result.text
     assert [dry for _, _, dry in fake.calls] == [True, True, False]
     _shot(browser, "import-booked")

@@ -26,7 +26,6 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from ledger.books import Books
-from ledger.export import pipeline
 from ledger.export import rows as rows_mod
 from ledger.export import schema
 from ledger.export.urls import DatabaseError
@@ -141,7 +140,7 @@ def export(
             book_id, replaced = _claim_book(connection, books, name)
             parts = rows_mod.chunks(books, book_id, found, date_converter(connection), chunk)
             counts: dict[str, int] = dict.fromkeys(rows_mod.Rows().tables(), 0)
-            for part in pipeline.ahead(parts):
+            for part in parts:
                 for table_name, table_rows in part.tables().items():
                     insert_rows(connection, schema.metadata.tables[table_name], table_rows, chunk)
                     counts[table_name] += len(table_rows)
