@@ -18,7 +18,7 @@ def command(books: str, host: str, port: int, read_only: bool) -> None:
     """Start Fava on BOOKS with the reserve pages (dashboard, advances, findings, import).
 
     Fava has no login of its own: keep the default 127.0.0.1, or put it behind a reverse
-    proxy with authentication (see the README).
+    proxy with authentication (docs/fava.md).
 
     \b
     Examples:
