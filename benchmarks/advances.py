@@ -32,7 +32,7 @@ def _open(account: str, line: int, **meta: Any) -> data.Open:
 
 def _txn(date: datetime.date, case: str, postings: list[tuple[str, Decimal]], line: int,
          settle: bool) -> data.Transaction:
-    meta: dict[str, Any] = {"case": case, "recipient": "r-0000000000000000"}
+    meta: dict[str, Any] = {"case": case, "recipient": "r-00000000000000ab"}
     if settle:
         meta.update(approval="township", approver="x", approved=date)
     return data.Transaction(

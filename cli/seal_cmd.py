@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -12,6 +10,7 @@ import click
 from cli.errors import UsageError
 from cli.options import books_argument
 from cli.options import parse_date
+from ledger import bookfile
 from ledger import books as books_mod
 from ledger import seal as seal_mod
 from ledger import signing
@@ -61,33 +60,6 @@ def block(through: datetime.date, value: str, key: signing.PrivateKey | None) ->
     return "\n".join(lines) + "\n"
 
 
-def append_atomic(path: Path, text: str) -> None:
-    """Append text to a file by writing a full copy beside it and renaming it over it.
-
-    A crash leaves either the old file or the new one, never half a seal.
-    """
-    old = path.read_bytes()
-    if old and not old.endswith(b"\n"):
-        old += b"\n"
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(old + text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-
-
 @click.command("seal")
 @books_argument
 @click.option("--through", required=True, metavar="YYYY-MM-DD", help="Last date sealed.")
@@ -112,17 +84,22 @@ def command(books: str, through: str, key_file: str | None) -> None:
     date = parse_date(through, "--through")
     assert date is not None
     key = _load_key(key_file)
-    try:
-        loaded = books_mod.load(books)
-    except books_mod.BooksError as exc:
-        raise UsageError(str(exc)) from None
-    _check_date(date, loaded)
-    value, count = seal_mod.seal_hash(loaded.entries, date, str(loaded.root))
-    main_file = Path(loaded.main_file)
-    try:
-        append_atomic(main_file, block(date, value, key))
-    except OSError as exc:
-        raise UsageError(f"{main_file}: cannot write ({exc.strerror or exc})") from None
+    if not Path(books).is_file():
+        raise UsageError(f"{books}: no such books file")
+    # Loaded under the books' lock, so that no import lands between the hash and the seal.
+    with bookfile.Transaction(books) as change:
+        try:
+            loaded = books_mod.load(books)
+        except books_mod.BooksError as exc:
+            raise UsageError(str(exc)) from None
+        _check_date(date, loaded)
+        value, count = seal_mod.seal_hash(loaded.entries, date, str(loaded.root))
+        main_file = Path(loaded.main_file)
+        change.append(main_file, block(date, value, key).lstrip("\n"))
+        try:
+            change.commit()
+        except OSError as exc:
+            raise UsageError(f"{main_file}: cannot write ({exc.strerror or exc})") from None
     click.echo(f"Sealed {main_file} through {date}: {value} ({count:,} entries).")
     if key is not None:
         click.echo(f"Signed with {signing.fingerprint(key.public_key())}.")

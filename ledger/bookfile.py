@@ -1,54 +1,106 @@
-"""Writing to the books safely: atomic files, explicit includes, one writer at a time.
+"""Writing to the books safely: all-or-nothing changes, explicit includes, one writer at a time.
 
 Every command that adds entries (import, allocate, seal) goes through `Transaction`: it takes
-an exclusive lock on the books, stages whole new file contents, and on commit writes each to a
-temporary file in the same folder, fsyncs it and renames it over the old one, the main file
-(with any new `include` line) last. A crash leaves either the old or the new state of each
-file, and a new file is only reachable once the main file's include names it.
+an exclusive lock on the books and stages whole new file contents. `commit` then
+
+1. writes each new content to a temporary file beside its target and fsyncs it;
+2. writes a journal naming every (temporary file, target) pair and renames it into place:
+   this rename is the commit point;
+3. renames each temporary file over its target (the main file, with any new `include`
+   line, last) and removes the journal.
+
+A crash before step 2 leaves the books as they were (the temporary files are removed by the
+next writer); a crash after it is rolled forward by `recover`, which every writer and
+`ledger.books.load` run first. Either way the books end exactly before or after the change.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import signal
 import tempfile
 from pathlib import Path
 from types import TracebackType
 
+#: Fault injection for the crash tests: SIGKILL this process after that many renames.
+KILL_AFTER_ENV = "RESERVE_TEST_KILL_AFTER_RENAMES"
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace path's contents with text atomically (temp file, fsync, rename)."""
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _mode_for(path: Path) -> int:
+    # Keep an existing file's mode; a new file gets the usual 0666 less the umask.
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_temp(path: Path, text: str) -> Path:
+    """Write text to a new temporary file beside path (fsynced); return its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        # Keep an existing file's mode; a new file gets the usual 0666 less the umask.
-        if path.exists():
-            mode = path.stat().st_mode & 0o777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
+        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    return Path(tmp)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace one file's contents with text atomically (temp file, fsync, rename)."""
+    tmp = _write_temp(path, text)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
 
 
 def include_line(main: Path, target: Path) -> str:
     """Return the `include` line naming target relative to the main file's folder."""
     relative = os.path.relpath(target, main.parent).replace(os.sep, "/")
     return f'include "{relative}"'
+
+
+def journal_path(main: Path) -> Path:
+    """Return the journal file of the books whose top-level file is main."""
+    return main.parent / f".{main.name}.journal"
+
+
+def recover(main: str | os.PathLike[str]) -> bool:
+    """Finish a committed change interrupted by a crash; return True if there was one.
+
+    The caller must hold the books' lock (writers do), or accept racing a writer (a reader
+    finding a journal only ever completes renames the writer itself would make).
+    """
+    journal = journal_path(Path(main).resolve())
+    try:
+        pairs = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        journal.unlink(missing_ok=True)  # A torn journal was never renamed into place.
+        return False
+    for tmp, target in pairs:
+        if os.path.exists(tmp):
+            os.replace(tmp, target)
+            _fsync_dir(Path(target).parent)
+    journal.unlink(missing_ok=True)
+    _fsync_dir(journal.parent)
+    return True
 
 
 class Transaction:
@@ -70,9 +122,10 @@ class Transaction:
         self._includes: list[Path] = []
 
     def __enter__(self) -> Transaction:
-        """Take the books' lock (waits for another writer to finish)."""
+        """Take the books' lock (waits for another writer), then finish any crashed change."""
         self._lock_fd = os.open(self._lock_path, os.O_CREAT | os.O_RDWR, 0o644)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        recover(self.main)
         return self
 
     def __exit__(
@@ -115,7 +168,7 @@ class Transaction:
         self._staged[self._resolve(path)] = text
 
     def commit(self) -> list[Path]:
-        """Write every staged file atomically, the main file last; return the paths."""
+        """Write every staged file, all or nothing, the main file last; return the paths."""
         main_text = self.current(self.main)
         lines = set(main_text.splitlines())
         new_includes = [include_line(self.main, p) for p in self._includes]
@@ -125,10 +178,28 @@ class Transaction:
                 main_text += "\n"
             main_text += "\n".join(missing) + "\n"
             self._staged[self.main] = main_text
-        written = []
-        for path in sorted(self._staged, key=lambda p: p == self.main):
-            atomic_write(path, self._staged[path])
-            written.append(path)
+        order = sorted(self._staged, key=lambda p: (p == self.main, str(p)))
+        temps: list[Path] = []
+        try:
+            for path in order:
+                temps.append(_write_temp(path, self._staged[path]))
+            pairs = [[str(t), str(p)] for t, p in zip(temps, order, strict=True)]
+            journal = journal_path(self.main)
+            tmp_journal = _write_temp(journal, json.dumps(pairs, ensure_ascii=False))
+        except BaseException:
+            for tmp in temps:
+                tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp_journal, journal)  # The commit point.
+        _fsync_dir(journal.parent)
+        kill_after = os.environ.get(KILL_AFTER_ENV)
+        for done, (tmp, path) in enumerate(zip(temps, order, strict=True)):
+            if kill_after is not None and done == int(kill_after):
+                os.kill(os.getpid(), signal.SIGKILL)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        journal.unlink()
+        _fsync_dir(journal.parent)
         self._staged.clear()
         self._includes.clear()
-        return written
+        return order

@@ -21,6 +21,7 @@ from beancount.core import data
 from beancount.parser import grammar
 from beancount.parser import lexer
 
+from ledger import bookfile
 from ledger import directory as directory_mod
 from ledger import policy as policy_mod
 from ledger.findings import SEVERITY
@@ -137,6 +138,9 @@ def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Bo
     main = Path(path).resolve()
     if not main.is_file():
         raise BooksError(f"{path}: no such books file")
+    if bookfile.journal_path(main).exists():
+        with bookfile.Transaction(main):  # Finishes a change a crash interrupted.
+            pass
     entries, errors, options = loader._load([(str(main), True)], None, None, None)
     fatal = [e for e in errors if is_fatal(e)]
     if fatal:

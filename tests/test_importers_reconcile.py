@@ -21,7 +21,7 @@ BooksFrom = Callable[..., Books]
 def _paid(row: int, amount: str, case: str, batch: str = BATCH) -> str:
     return (
         f'2024-03-05 * "测试{row}" "临时救助"\n'
-        f'  case: "{case}"\n  recipient: "r-00000000000000{row:02d}"\n'
+        f'  case: "{case}"\n  recipient: "r-abcdef00000000{row:02d}"\n'
         '  approval: "township"\n  approver: "柳巷街道办事处"\n  approved: 2024-03-01\n'
         f'  batch: "{batch}"\n  bank-row: {row}\n  bank-status: "paid"\n'
         f'  source-sha256: "{"ab" * 32}"\n'

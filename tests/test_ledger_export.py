@@ -110,14 +110,51 @@ def test_round_trip_postings_and_sums(engine: Engine, book_a: Books) -> None:
     assert result.counts["entries"] == len(book_a.entries)
     with engine.connect() as connection:
         in_sql = db_checks.sql_totals(connection, result.book_id)
-    real = realization.realize(book_a.entries)  # type: ignore[no-untyped-call]
-    expected = {}
-    for account in realization.iter_children(real):  # type: ignore[no-untyped-call]
-        for position in account.balance:
-            expected[(account.account, position.units.currency)] = position.units.number
-    assert {k: v for k, v in in_sql.items() if v} == {k: v for k, v in expected.items() if v}
+    assert {k: v for k, v in in_sql.items() if v} == beancount_sums(book_a)
     # A number finer than a fen is kept exactly, as text, with no fen.
     assert in_sql[("Income:Interest:Yingze:Liuxiang", "CNY")] == Decimal("-0.005")
+
+
+DEMO = Path(__file__).resolve().parent.parent / "books" / "main.beancount"
+
+
+def beancount_sums(books: Books) -> dict[tuple[str, str], Decimal]:
+    """Return Beancount's own balance of every account, per currency (zeros left out)."""
+    real = realization.realize(books.entries)  # type: ignore[no-untyped-call]
+    sums = {}
+    for account in realization.iter_children(real):  # type: ignore[no-untyped-call]
+        for position in account.balance:
+            if position.units.number:
+                sums[(account.account, position.units.currency)] = position.units.number
+    return sums
+
+
+@pytest.mark.skipif(not DEMO.is_file(), reason="no demo books (python -m ledger.demo books)")
+def test_demo_books_round_trip(engine: Engine) -> None:
+    demo = books_mod.load(DEMO)
+    result = export(engine, demo, "demo")
+    transactions = [e for e in demo.entries if isinstance(e, data.Transaction)]
+    assert result.counts["postings"] == sum(len(t.postings) for t in transactions) > 1000
+    with engine.connect() as connection:
+        in_sql = db_checks.sql_totals(connection, result.book_id)
+        assert {k: v for k, v in in_sql.items() if v} == beancount_sums(demo)
+        assert cross(engine) == []
+        own = rows_mod.account_totals(demo.entries)
+        book = db_checks.exported_books(connection)[0]
+        assert db_checks.mismatches(connection, book, own, "the books") == []
+
+
+def test_small_chunks_write_the_same_rows(engine: Engine, book_a: Books) -> None:
+    found = audit_mod.audit(book_a)
+    whole = export_mod.export(engine, book_a, "whole", found)
+    chunked = export_mod.export(engine, book_a, "chunked", found, chunk=3)
+    strip = {
+        name: [row[1:] for row in rows] for name, rows in dump(engine, whole.book_id).items()
+    }
+    assert strip == {
+        name: [row[1:] for row in rows] for name, rows in dump(engine, chunked.book_id).items()
+    }
+    assert len(strip["entries"]) == len(book_a.entries)
 
 
 def test_amounts_metadata_and_registers(engine: Engine, book_a: Books) -> None:
@@ -196,14 +233,15 @@ def test_failed_export_keeps_the_earlier_one(
 ) -> None:
     first = export(engine, book_a, "yingze")
     before = dump(engine, first.book_id)
-    build = rows_mod.build
+    chunks = rows_mod.chunks
 
-    def broken(*args: Any) -> rows_mod.Rows:
-        built = build(*args)
-        built.metadata.append(built.metadata[-1])  # A duplicate key: the database refuses it.
-        return built
+    def broken(*args: Any) -> Iterator[rows_mod.Rows]:
+        for part in chunks(*args):
+            if part.metadata:  # A duplicate key: the database refuses it.
+                part.metadata.append(part.metadata[-1])
+            yield part
 
-    monkeypatch.setattr(rows_mod, "build", broken)
+    monkeypatch.setattr(rows_mod, "chunks", broken)
     with pytest.raises(urls.DatabaseError, match="nothing written"):
         export(engine, book_a, "yingze")
     with pytest.raises(urls.DatabaseError, match="nothing written"):
