@@ -27,11 +27,12 @@ _reserve_pg_as_owner() {
 
 _reserve_pg_bin() {
     local dir
-    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
     if [ -z "$dir" ] && command -v pg_ctl >/dev/null 2>&1; then
         dir=$(dirname "$(command -v pg_ctl)")
     fi
-    [ -n "$dir" ] && echo "$dir"
+    [ -n "$dir" ] || return 1
+    echo "$dir"
 }
 
 _reserve_pg_install() {
@@ -64,7 +65,7 @@ _reserve_pg_start() {
     _reserve_pg_install || return 1
     bin=$(_reserve_pg_bin) || _reserve_pg_fail "no pg_ctl found" || return 1
     # Sourced twice: reuse the server this script already started.
-    base=$(cat /tmp/reserve-pg.current 2>/dev/null)
+    base=$(cat /tmp/reserve-pg.current 2>/dev/null || true)
     if [ -n "$base" ] && [ -f "$base/port" ] \
         && _reserve_pg_as_owner "$bin/pg_ctl" -D "$base/data" status >/dev/null 2>&1; then
         port=$(cat "$base/port")
@@ -73,7 +74,7 @@ _reserve_pg_start() {
         echo "export RESERVE_TEST_PG_URL=$RESERVE_TEST_PG_URL"
         return 0
     fi
-    port=$(_reserve_pg_free_port "${RESERVE_PG_PORT:-54329}")
+    port=$(_reserve_pg_free_port "${RESERVE_PG_PORT:-54329}" || true)
     [ -n "$port" ] || _reserve_pg_fail "no free port" || return 1
     base=$(mktemp -d /tmp/reserve-pg.XXXXXX) || return 1
     data="$base/data"
@@ -97,8 +98,8 @@ _reserve_pg_start() {
 
 _reserve_pg_stop() {
     local base bin
-    base=${RESERVE_TEST_PG_DIR:-$(cat /tmp/reserve-pg.current 2>/dev/null)}
-    bin=$(_reserve_pg_bin)
+    base=${RESERVE_TEST_PG_DIR:-$(cat /tmp/reserve-pg.current 2>/dev/null || true)}
+    bin=$(_reserve_pg_bin || true)
     [ -n "$base" ] && [ -d "$base/data" ] || _reserve_pg_fail "no server recorded" || return 1
     _reserve_pg_as_owner "$bin/pg_ctl" -D "$base/data" -m fast -w stop >/dev/null
     rm -rf "$base" /tmp/reserve-pg.current

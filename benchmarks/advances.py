@@ -80,7 +80,9 @@ def by_amount(entries: list[data.Directive]) -> dict[str, str]:
         for posting in entry.postings:
             if not posting.account.startswith("Assets:Advances"):
                 continue
-            number = posting.units.number
+            if posting.units is None or posting.units.number is None:
+                continue
+            number: Decimal = posting.units.number
             if number > 0:
                 open_advances.append((posting.account, number, entry.meta["case"]))
             else:

@@ -75,5 +75,5 @@ def command(books: str, db: str | None, name: str | None, as_of: str | None) -> 
     click.echo(
         f"{verb} book {book_name!r} ({books}) in {urls.shown(urls.parse(url))}: "
         f"{counts['entries']} entries, {counts['postings']} postings, "
-        f"{counts['findings']} findings as of {loaded.as_of.isoformat()}."
+        f"{counts['findings']} finding(s) as of {loaded.as_of.isoformat()}."
     )

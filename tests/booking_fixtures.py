@@ -13,9 +13,10 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from ledgers import PRELUDE
+
 from ledger.recipients import make_card
 from ledger.recipients import make_id
-from tests.ledgers import PRELUDE
 
 LIUXIANG = "6200001001"
 QIAODONG = "6200002002"

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
@@ -160,6 +161,15 @@ def line_of(path: Path, text: str) -> int:
     while not lines[at][:1].isdigit():
         at -= 1
     return at + 1
+
+
+def require_postgres() -> None:
+    """Skip the test when no server is configured; fail instead where CI demands one."""
+    if os.environ.get("RESERVE_TEST_PG_URL"):
+        return
+    if os.environ.get("RESERVE_REQUIRE_PG"):
+        pytest.fail("RESERVE_REQUIRE_PG is set but RESERVE_TEST_PG_URL is not")
+    pytest.skip("RESERVE_TEST_PG_URL is not set (source .ci/postgres.sh)")
 
 
 @contextlib.contextmanager

@@ -7,21 +7,21 @@ from typing import Any
 
 import pytest
 from beancount.core import data
+from booking_fixtures import LIUXIANG
+from booking_fixtures import YINGZE
+from booking_fixtures import Approved
+from booking_fixtures import Paid
+from booking_fixtures import card
+from booking_fixtures import id_number
+from booking_fixtures import snapshot
+from booking_fixtures import write_bank
+from booking_fixtures import write_books
+from booking_fixtures import write_register
 from click.testing import CliRunner
 from click.testing import Result
 
 from cli.main import main
 from ledger import books as books_mod
-from tests.booking_fixtures import LIUXIANG
-from tests.booking_fixtures import YINGZE
-from tests.booking_fixtures import Approved
-from tests.booking_fixtures import Paid
-from tests.booking_fixtures import card
-from tests.booking_fixtures import id_number
-from tests.booking_fixtures import snapshot
-from tests.booking_fixtures import write_bank
-from tests.booking_fixtures import write_books
-from tests.booking_fixtures import write_register
 
 pytestmark = pytest.mark.usefixtures("recipient_key")
 

@@ -6,6 +6,11 @@ from typing import Any
 import pytest
 from beancount import loader
 from beancount.core import data
+from booking_fixtures import Approved
+from booking_fixtures import Paid
+from booking_fixtures import write_bank
+from booking_fixtures import write_books
+from booking_fixtures import write_register
 from click.testing import CliRunner
 
 from importers import config
@@ -15,11 +20,6 @@ from importers.beangulp_importers import RequestImporter
 from importers.beangulp_importers import ResultImporter
 from importers.beangulp_importers import importers
 from importers.errors import InputError
-from tests.booking_fixtures import Approved
-from tests.booking_fixtures import Paid
-from tests.booking_fixtures import write_bank
-from tests.booking_fixtures import write_books
-from tests.booking_fixtures import write_register
 
 pytestmark = pytest.mark.usefixtures("recipient_key")
 

@@ -8,6 +8,16 @@ from typing import Any
 
 import pytest
 from beancount.parser import parser
+from booking_fixtures import LIUXIANG
+from booking_fixtures import Approved
+from booking_fixtures import Paid
+from booking_fixtures import card
+from booking_fixtures import id_number
+from booking_fixtures import name
+from booking_fixtures import write_bank
+from booking_fixtures import write_books
+from booking_fixtures import write_register
+from conftest import TEST_KEY_HEX
 
 from importers import identity
 from importers import render
@@ -22,16 +32,6 @@ from importers.errors import InputError
 from importers.join import Joiner
 from importers.join import memo_tokens
 from ledger import books as books_mod
-from tests.booking_fixtures import LIUXIANG
-from tests.booking_fixtures import Approved
-from tests.booking_fixtures import Paid
-from tests.booking_fixtures import card
-from tests.booking_fixtures import id_number
-from tests.booking_fixtures import name
-from tests.booking_fixtures import write_bank
-from tests.booking_fixtures import write_books
-from tests.booking_fixtures import write_register
-from tests.conftest import TEST_KEY_HEX
 
 KEY = bytes.fromhex(TEST_KEY_HEX)
 GOLDEN = Path(__file__).parent / "golden"

@@ -40,8 +40,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'city.sqlite'}"
         return
-    if not __import__("os").environ.get("RESERVE_TEST_PG_URL"):
-        pytest.skip("RESERVE_TEST_PG_URL is not set (source .ci/postgres.sh)")
+    fx.require_postgres()
     with fx.postgres_database() as url:
         yield url
 

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def _inputs(folder: Path) -> list[str]:
     return [str(register), str(bank)]
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[Path, list[str]], list[str]]] = {
     "import": lambda main, inputs: ["import", str(main), *inputs],
     "allocate": lambda main, inputs: [
         "allocate",
