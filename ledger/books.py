@@ -58,7 +58,12 @@ class Books:
         errors: Sequence[Any] = (),
     ) -> None:
         """Keep the entries; the views are computed on first use."""
-        self.entries = list(entries)
+        # Beancount gives a `custom` written without values `values=None`: make it a list
+        # once here, so that no check has to remember it.
+        self.entries = [
+            e._replace(values=[]) if isinstance(e, data.Custom) and e.values is None else e
+            for e in entries
+        ]
         self.options = options
         self.as_of = as_of
         self.main_file = main_file

@@ -97,3 +97,15 @@ def test_finding_amount_format() -> None:
     assert Finding("X", "x", amount=Decimal("1.5")).to_json()["amount"] == "1.50"
     assert Finding("X", "x").to_json()["amount"] == ""
     assert "BANK-UNMATCHED" in CODES and "EXPORT-MISMATCH" in CODES
+
+
+def test_customs_without_values_do_not_crash(tmp_path: Path) -> None:
+    text = PRELUDE + "".join(
+        f'2020-01-0{i + 1} custom "{kind}"\n'
+        for i, kind in enumerate(
+            ["explained", "approval", "reserve-config", "seal", "payout-failed", "notice-days"]
+        )
+    )
+    books = books_mod.load(write_books(tmp_path, text), datetime.date(2021, 1, 1))
+    codes = {f.code for f in audit.audit(books)}
+    assert "POLICY-INVALID" in codes and "SEAL-BROKEN" in codes
