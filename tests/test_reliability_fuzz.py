@@ -34,7 +34,7 @@ BANK_NAMES = {
     "reason": ["失败原因", "备注"],
 }
 GARBAGE = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12
 )
 
 
