@@ -11,6 +11,7 @@ from cli.options import books_argument
 from ledger import books as books_mod
 from ledger import report_format
 from ledger import reports
+from ledger.plugin import no_gc
 from ledger.report_rows import Report
 
 
@@ -58,7 +59,8 @@ def command(books: str, year: int | None, public: bool, fmt: str, output: str | 
             "run `reserve audit` for details",
             err=True,
         )
-    report = reports.year_report(loaded, year)
+    with no_gc():
+        report = reports.year_report(loaded, year)
     if fmt == "xlsx":
         _write_xlsx(report, public, output or _default_xlsx(year, public))
         return

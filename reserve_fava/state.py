@@ -35,6 +35,7 @@ from ledger import reports as reports_mod
 from ledger.advances import AdvanceRow
 from ledger.findings import Finding
 from ledger.findings import sort_key
+from ledger.plugin import no_gc
 from ledger.report_rows import Report
 from reserve_fava import config as config_mod
 
@@ -106,7 +107,8 @@ class State:
             if key in self._cache:
                 return self._cache[key]  # type: ignore[no-any-return]
             try:
-                value = make()
+                with no_gc():
+                    value = make()
             except Exception as error:
                 detail = traceback.format_exc(limit=4).replace("\n", " | ")
                 self.report(fava_ledger, f"{config_mod.MODULE}: {key[0]} failed: {detail}")
