@@ -22,6 +22,7 @@ from beancount.core.amount import Amount
 
 from ledger import accounts as accounts_mod
 from ledger.books import Books
+from ledger.export.batches import BatchTally
 from ledger.export.values import DateValue
 from ledger.export.values import Memo
 from ledger.export.values import Row
@@ -35,7 +36,6 @@ from ledger.findings import Finding
 from ledger.index import case_of
 
 _SKIP_META = frozenset({"filename", "lineno"})
-_STATUSES = ("paid", "failed", "pending", "returned")
 
 
 @dataclasses.dataclass
@@ -89,7 +89,7 @@ class _Builder:
         self.rows = Rows()
         self.ids: dict[int, int] = {}
         self.sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        self.batches: dict[str, dict[str, Any]] = {}
+        self.batches = BatchTally()
         self.closes: dict[str, datetime.date] = {}
         # Dates and amounts repeat: convert each distinct one once.
         self.dv: DateValue = Memo(date_value).__getitem__
@@ -118,7 +118,7 @@ class _Builder:
         self._close_dates()
         self._disbursements()
         self._findings(found)
-        self._batches()
+        self.rows.bank_batches = self.batches.rows(self.book, self.dv)
         book = self.book
         self.rows.totals = [
             (book, account, currency, fen(total), str(total))
@@ -184,7 +184,7 @@ class _Builder:
                           if p.units is not None and p.units.number is not None
                           and p.units.number > 0), Decimal(0))
             currency = next((p.units.currency for p in entry.postings if p.units), "")
-            self._batch(batch, entry.date, meta, amount, currency)
+            self.batches.add(batch, entry.date, meta, amount, currency)
 
     def _directive(self, entry_id: int, entry: data.Directive) -> None:
         account, custom_type, detail, case = entry_fields(entry)
@@ -209,8 +209,7 @@ class _Builder:
             if isinstance(batch, str) and batch:
                 number = amount.number if amount is not None and amount.number else Decimal(0)
                 currency = amount.currency if amount is not None else ""
-                self._batch(batch, entry.date, {**meta, "bank-status": "failed"}, number,
-                            currency)
+                self.batches.add(batch, entry.date, meta, number, currency, "failed")
 
     def _account(self, entry: data.Open) -> None:
         info = accounts_mod.parse(entry.account)
@@ -252,32 +251,6 @@ class _Builder:
     def _date(self, value: Any) -> Any:
         found = as_date(value)
         return self.dv(found) if found is not None else None
-
-    def _batch(self, batch: str, date: datetime.date, meta: dict[str, Any], amount: Decimal,
-               currency: str) -> None:
-        found = self.batches.setdefault(batch, {
-            "rows": 0, "amount": Decimal(0), "currency": currency, "first": date,
-            "last": date, "sha": set(), **{s: 0 for s in _STATUSES},
-        })
-        found["rows"] += 1
-        found["amount"] += amount
-        found["first"] = min(found["first"], date)
-        found["last"] = max(found["last"], date)
-        status = meta.get("bank-status")
-        if status in _STATUSES:
-            found[status] += 1
-        sha = meta.get("source-sha256")
-        if isinstance(sha, str):
-            found["sha"].add(sha)
-
-    def _batches(self) -> None:
-        for batch, b in sorted(self.batches.items()):
-            self.rows.bank_batches.append((
-                self.book, batch, b["rows"], b["paid"], b["failed"], b["pending"],
-                b["returned"], fen(b["amount"]), str(b["amount"]), b["currency"] or None,
-                self.dv(b["first"]), self.dv(b["last"]),
-                " ".join(sorted(b["sha"])) or None,
-            ))
 
     def _close_dates(self) -> None:
         closes = self.closes
