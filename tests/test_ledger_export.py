@@ -337,10 +337,10 @@ def test_empty_database_has_no_schema(tmp_path: Path) -> None:
         assert not db_checks.has_schema(connection)
 
 
-@pytest.mark.slow
-def test_export_speed_against_bare_executemany(engine: Engine) -> None:
+def test_export_benchmark_measures_the_same_rows(engine: Engine) -> None:
+    # The speed bar itself is checked by `python -m benchmarks`, never by a timed test.
     from ledger.export import bench
 
-    result = bench.measure(engine, bench.synthetic(20_000), repeat=1)
-    assert result.rows > 200_000
-    assert result.ratio <= 1.5, result
+    result = bench.measure(engine, bench.synthetic(500), repeat=1)
+    assert result.rows > 5_000
+    assert result.export_seconds > 0 and result.bare_seconds > 0
