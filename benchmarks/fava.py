@@ -8,6 +8,7 @@ page the first time (when it computes) and again (cached until the next load).
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 from urllib.parse import unquote
 
@@ -44,8 +45,8 @@ def run(context: Context) -> list[Row]:
                 f"{hooks * 1000:.1f} ms vs {load:.1f} s")]
     for page in PAGES:
         url = f"/{slug}/extension/{page}/"
-        first, _ = median_time(lambda u=url: _get(client, u), 1)
-        again, _ = median_time(lambda u=url: _get(client, u), context.repeat)
+        first, _ = median_time(partial(_get, client, url), 1)
+        again, _ = median_time(partial(_get, client, url), context.repeat)
         rows.append(Row(f"page {page} ÷ income statement", again / income, "ratio", 1.2,
                         f"{detail}; first request {first:.2f} s"))
     return rows
