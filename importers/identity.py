@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
-import hmac
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -87,51 +84,9 @@ class LedgerState:
         return found
 
 
-_CANONICAL_ID = re.compile(r"\d{17}[\dX]")
-
-
-class Hasher:
-    """Keyed hashes and masks of rows, equal to `ledger.recipients`' but faster.
-
-    The readers hand over IDs in canonical form and cards as digits; for those the HMAC
-    is computed from a prepared copy of the keyed state (no normalisation, no key
-    schedule per row). Anything else goes through `ledger.recipients`.
-    """
-
-    def __init__(self, key: bytes) -> None:
-        """Prepare the keyed HMAC state."""
-        self.key = key
-        self._base = hmac.new(key, digestmod=hashlib.sha256)
-
-    def _hash(self, text: str) -> str:
-        state = self._base.copy()
-        state.update(text.encode("ascii"))
-        return state.hexdigest()[:16]
-
-    def recipient(self, id_number: str) -> str:
-        """Return the `recipient` hash of an ID ("" for no ID)."""
-        if not id_number:
-            return ""
-        if _CANONICAL_ID.fullmatch(id_number):
-            return "r-" + self._hash(id_number)
-        return recipients.recipient_hash(self.key, id_number)
-
-    def card(self, card: str) -> str:
-        """Return the `card` hash of a card number."""
-        if card.isdigit() and card.isascii():
-            return "c-" + self._hash(card)
-        return recipients.card_hash(self.key, card)
-
-
-def mask(number: str) -> str:
-    """Return a number masked as `ledger.recipients.mask` does ("" for none)."""
-    if not number:
-        return ""
-    if number.isascii() and number.isalnum() and number == number.upper():
-        if len(number) <= 10:
-            return "*" * len(number)
-        return number[:6] + "*" * (len(number) - 10) + number[-4:]
-    return recipients.mask(number)
+#: Kept here for the importers' existing names; the rules live in `ledger.recipients`.
+Hasher = recipients.Hasher
+mask = recipients.fast_mask
 
 
 def row_ids(batch: str, cards: Iterable[tuple[str, Decimal]]) -> list[RowId]:

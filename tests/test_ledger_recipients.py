@@ -110,3 +110,15 @@ def test_key_file(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
         r.load_key(path)
     with pytest.raises(r.KeyError_, match="cannot read"):
         r.load_key(tmp_path / "missing.key")
+
+
+def test_fast_hasher_equals_the_general_functions() -> None:
+    hasher = r.Hasher(KEY)
+    ident = vector_id()
+    card = r.make_card("622202", 1234567)
+    assert hasher.recipient(ident) == r.recipient_hash(KEY, ident)
+    assert hasher.recipient(" " + ident.lower()) == r.recipient_hash(KEY, ident)
+    assert hasher.card(card) == r.card_hash(KEY, card)
+    assert hasher.card(card[:4] + " " + card[4:]) == r.card_hash(KEY, card)
+    assert r.fast_mask(ident) == r.mask(ident)
+    assert r.fast_mask("") == ""
