@@ -102,9 +102,9 @@ def run(count: int, repeat: int) -> list[Row]:
     def match() -> list[advances.AdvanceRow]:
         return advances.all_advances(Books(entries, options, AS_OF))
 
-    seconds, rows = median_time(match, repeat)
+    seconds, rows = median_time(match, repeat, pause_gc=True)
     right = sum(1 for r in rows if r.advanced == r.settled and r.outstanding == 0)
-    scan_seconds, pairs = median_time(lambda: by_amount(entries), repeat)
+    scan_seconds, pairs = median_time(lambda: by_amount(entries), repeat, pause_gc=True)
     wrong = sum(1 for settled, advance in pairs.items() if truth[settled] != advance)
     return [
         Row(f"advance matching by link, {count:,} advances", seconds * 1000, "ms", 50,

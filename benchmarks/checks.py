@@ -38,12 +38,13 @@ def run(small: Path, large: Path, repeat: int) -> list[Row]:
         _ = fresh.directory, fresh.policy, fresh.index
         return fresh
 
-    shared, _ = median_time(views, repeat)
+    shared, _ = median_time(views, repeat, pause_gc=True)
     rows.append(Row("shared views (directory, policy, index) ÷ load", shared / load_large, "%",
                     None, detail))
     for family in families:
         built = views()
-        seconds, _ = median_time(partial(checks.family_check(family), built), repeat)
+        seconds, _ = median_time(partial(checks.family_check(family), built), repeat,
+                                 pause_gc=True)
         rows.append(Row(f"check `{family}` (views built) ÷ load", seconds / load_large, "%",
                         None, detail))
     for name, group, target in (
@@ -57,7 +58,7 @@ def run(small: Path, large: Path, repeat: int) -> list[Row]:
             for family in present:
                 checks.family_check(family)(fresh)
 
-        seconds, _ = median_time(run_group, repeat)
+        seconds, _ = median_time(run_group, repeat, pause_gc=True)
         rows.append(Row(name, seconds / load_large, "%", target, detail))
     big, _ = median_time(lambda: audit.audit(_fresh(books)), repeat)
     little, _ = median_time(lambda: audit.audit(_fresh(small_books)), repeat)

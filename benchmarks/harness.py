@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ledger.plugin import no_gc
+
 
 @dataclasses.dataclass(frozen=True)
 class Context:
@@ -38,13 +40,18 @@ class Row:
         """Return "met", "not met" or "-" (no target)."""
         if self.target is None:
             return "-"
-        ok = self.value <= self.target if self.lower_is_better else self.value >= self.target
+        ok = (
+            self.value <= self.target if self.lower_is_better else self.value >= self.target
+        )
         return "met" if ok else "not met"
 
     def cells(self) -> list[str]:
         """Return the row's cells for the table."""
         if self.unit == "ms":
-            value, target = f"{self.value:.1f} ms", f"≤ {self.target:g} ms" if self.target else ""
+            value, target = (
+                f"{self.value:.1f} ms",
+                f"≤ {self.target:g} ms" if self.target else "",
+            )
         elif self.unit == "%":
             value = f"{self.value * 100:.1f} %"
             target = f"≤ {self.target * 100:g} %" if self.target is not None else ""
@@ -55,14 +62,24 @@ class Row:
         return [self.name, value, target, self.met, self.detail]
 
 
-def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Return the median seconds of `repeat` calls and the last call's result."""
+def median_time(
+    fn: Callable[[], Any], repeat: int, *, pause_gc: bool = False
+) -> tuple[float, Any]:
+    """Return the median seconds of `repeat` calls and the last call's result.
+
+    With pause_gc the calls run as the product runs its checks and reports: with the cyclic
+    garbage collector paused (`ledger.plugin.no_gc`).
+    """
     times = []
     result: Any = None
     for _ in range(repeat):
         gc.collect()
         started = time.perf_counter()
-        result = fn()
+        if pause_gc:
+            with no_gc():
+                result = fn()
+        else:
+            result = fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
 

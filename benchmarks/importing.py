@@ -1,6 +1,6 @@
 """Importing a bank result file: time against Beancount's load of what it books, and csvbase.
 
-With books holding only accounts, a result file of N rows (the large city's size) is
+With empty books (accounts only, as the issue asks), a result file of N rows (the large city's size) is
 imported as CSV and as XLSX; its time is divided by the time Beancount takes to load the
 books that result. A plain-header CSV (the only shape beangulp 0.2.0's csvbase reads) is
 also read by a csvbase importer, whose `extract` is timed beside ours.
