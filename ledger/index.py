@@ -87,34 +87,73 @@ class BookIndex:
     """Indexes over the entries dated on or before the audit date."""
 
     def __init__(self, books: Books) -> None:
-        """Walk the entries once and fill every index."""
+        """Walk the entries once for the cheap indexes; the money indexes wait for first use.
+
+        Transactions, customs, approval records and explained findings are gathered at once;
+        disbursements, case amounts and reversals (a look at every posting) only when a
+        check asks for them, so that the families that do not need them do not pay for them.
+        """
         self.books = books
         self.transactions: list[data.Transaction] = []
-        self.disbursements: list[Disbursement] = []
-        #: Net relief expense per (county, case), and its postings' transactions.
-        self.case_amount: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-        self.case_entries: dict[tuple[str, str], list[data.Transaction]] = defaultdict(list)
         #: `custom "approval"` records per (county, case).
         self.approvals: dict[tuple[str, str], data.Custom] = {}
         self.approval_list: list[data.Custom] = []
-        #: (date, case) of every transaction reversed by a `#reversal`.
-        self.reversed: set[tuple[str, str]] = set()
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
         self.customs: dict[str, list[data.Custom]] = defaultdict(list)
+        self._counties: dict[str, str] = {}
+        self._money_built = False
+        self._disbursements: list[Disbursement] = []
+        self._case_amount: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        self._case_entries: dict[tuple[str, str], list[data.Transaction]] = defaultdict(list)
+        self._reversed: set[tuple[str, str]] = set()
         self._build()
 
+    @property
+    def disbursements(self) -> list[Disbursement]:
+        """Return the disbursements (SPEC §3), in date order."""
+        self._money()
+        return self._disbursements
+
+    @property
+    def case_amount(self) -> dict[tuple[str, str], Decimal]:
+        """Return the net relief expense per (county, case)."""
+        self._money()
+        return self._case_amount
+
+    @property
+    def case_entries(self) -> dict[tuple[str, str], list[data.Transaction]]:
+        """Return the transactions posting relief expense per (county, case)."""
+        self._money()
+        return self._case_entries
+
+    @property
+    def reversed(self) -> set[tuple[str, str]]:
+        """Return (date, case) of every transaction reversed by a `#reversal`."""
+        self._money()
+        return self._reversed
+
+    def _money(self) -> None:
+        if not self._money_built:
+            self._money_built = True
+            for entry in self.transactions:
+                self._transaction(entry)
+
     def _township_county(self, township: str) -> str:
-        found = self.books.directory.township_by_name(None, township)
-        return found.county if found is not None else ""
+        county = self._counties.get(township)
+        if county is None:
+            found = self.books.directory.township_by_name(None, township)
+            county = self._counties[township] = found.county if found is not None else ""
+        return county
 
     def _build(self) -> None:
         as_of = self.books.as_of
+        transactions = self.transactions
         for entry in self.books.entries:
             if entry.date > as_of:
                 break
             if isinstance(entry, data.Transaction):
-                self._transaction(entry)
+                transactions.append(entry)
             elif isinstance(entry, data.Custom):
                 self.customs[entry.type].append(entry)
                 if entry.type == "approval":
@@ -133,12 +172,11 @@ class BookIndex:
         self.approvals[(county, entry.values[0].value)] = entry
 
     def _transaction(self, entry: data.Transaction) -> None:
-        self.transactions.append(entry)
         if "reversal" in (entry.tags or ()):
             reverses = _str(entry.meta, "reverses")
             if " " in reverses:
                 date, case = reverses.split(" ", 1)
-                self.reversed.add((date.strip(), case.strip()))
+                self._reversed.add((date.strip(), case.strip()))
         case = case_of(entry)
         first: accounts.AccountInfo | None = None
         amount = ZERO
@@ -151,9 +189,9 @@ class BookIndex:
             number = posting.units.number
             if info.role == "relief":
                 key = (info.county, case)
-                self.case_amount[key] += number
-                if not self.case_entries[key] or self.case_entries[key][-1] is not entry:
-                    self.case_entries[key].append(entry)
+                self._case_amount[key] += number
+                if not self._case_entries[key] or self._case_entries[key][-1] is not entry:
+                    self._case_entries[key].append(entry)
             if info.role == "advances" and number < 0:
                 advance_out = True
             if info.role in ("relief", "advances") and number > 0:
@@ -164,7 +202,7 @@ class BookIndex:
         if first is None or "reversal" in (entry.tags or ()):
             return
         procedure = first.procedure if first.role == "relief" else "advance"
-        self.disbursements.append(
+        self._disbursements.append(
             Disbursement(
                 entry=entry,
                 county=first.county,

@@ -207,6 +207,21 @@ def _failures(books: Books) -> list[_Failure]:
     return found
 
 
+def _paid_county(entry: Any) -> str | None:
+    """Return the county of a payment's first positive relief or advance posting, if any."""
+    for posting in entry.postings:
+        info = accounts.parse(posting.account)
+        if (
+            info is not None
+            and info.role in ("relief", "advances")
+            and posting.units is not None
+            and posting.units.number is not None
+            and posting.units.number > 0
+        ):
+            return info.county
+    return None
+
+
 def reissue_overdue(books: Books) -> list[Finding]:
     """Return REISSUE-OVERDUE for failed payments not paid again within the deadline."""
     failures = _failures(books)
@@ -215,13 +230,18 @@ def reissue_overdue(books: Books) -> list[Finding]:
     paid: dict[str, list[tuple[datetime.date, str, str, Any]]] = {
         f.case: [] for f in failures if f.case
     }
-    for payment in books.index.disbursements:
-        if payment.case not in paid:
+    # A walk over the transactions of those cases only, not the whole disbursement index.
+    for entry in books.index.transactions if paid else ():
+        case = entry.meta.get("case")
+        if case not in paid or "reversal" in (entry.tags or ()):
             continue
-        status = payment.entry.meta.get("bank-status")
+        county = _paid_county(entry)
+        if county is None:
+            continue
+        status = entry.meta.get("bank-status")
         if status not in ("failed", "returned", "pending"):
-            batch = _text(payment.entry.meta.get("batch"))
-            paid[payment.case].append((payment.date, payment.county, batch, payment.entry))
+            batch = _text(entry.meta.get("batch"))
+            paid[case].append((entry.date, county, batch, entry))
     found = []
     for failure in failures:
         start = failure.entry.date
