@@ -13,6 +13,7 @@ import bisect
 import datetime
 import weakref
 from decimal import Decimal
+from typing import Any
 from typing import NamedTuple
 
 from beancount.core import data
@@ -88,7 +89,8 @@ class Balances:
 def compute(books: Books, roles: frozenset[str] = ROLES) -> Balances:
     """Return the end-of-day balances of the accounts of the given roles (uncached)."""
     wanted: dict[str, bool] = {}
-    days: dict[tuple[str, str], list[DayBalance]] = {}
+    # Plain lists while summing (one per account and day); DayBalance tuples at the end.
+    running: dict[tuple[str, str], list[list[Any]]] = {}
     for entry in books.index.transactions:
         date = entry.date
         for posting in entry.postings:
@@ -101,13 +103,17 @@ def compute(books: Books, roles: frozenset[str] = ROLES) -> Balances:
             if not keep or units is None or units.number is None:
                 continue
             key = (account, units.currency)
-            records = days.get(key)
+            records = running.get(key)
             if records is None:
-                days[key] = [DayBalance(date, units.number, entry)]
-            elif records[-1].date == date:
-                records[-1] = DayBalance(date, records[-1].balance + units.number, entry)
+                running[key] = [[date, units.number, entry]]
+                continue
+            last = records[-1]
+            if last[0] == date:
+                last[1] += units.number
+                last[2] = entry
             else:
-                records.append(DayBalance(date, records[-1].balance + units.number, entry))
+                records.append([date, last[1] + units.number, entry])
+    days = {key: [DayBalance(*day) for day in records] for key, records in running.items()}
     return Balances(days)
 
 

@@ -88,20 +88,30 @@ def transit_overdue(books: Books) -> list[Finding]:
     """Return TRANSIT-OVERDUE for money of a (batch, case) in transit past the deadline."""
     # (account, currency, batch, case) -> [balance, the entry that put the money in]
     groups: dict[tuple[str, str, str, str], list[Any]] = {}
+    prefix = "Assets:InTransit:"
+    # The hot loop of the family (every posting of the books): attribute and method
+    # lookups are kept out of it, and the per-posting work is done only for in-transit ones.
     for entry in books.index.transactions:
         for posting in entry.postings:
-            if not posting.account.startswith("Assets:InTransit:"):
+            if not posting.account.startswith(prefix):
                 continue
             units = posting.units
             if units is None or units.number is None:
                 continue
-            meta = posting.meta or {}
-            batch = _text(meta.get("batch")) or _text(entry.meta.get("batch"))
-            case = _text(meta.get("case")) or case_of(entry)
+            meta = posting.meta
+            batch = meta.get("batch") if meta else None
+            if not isinstance(batch, str) or not batch:
+                batch = _text(entry.meta.get("batch"))
+            case = meta.get("case") if meta else None
+            if not isinstance(case, str) or not case:
+                case = case_of(entry)
             key = (posting.account, units.currency, batch, case)
-            state = groups.setdefault(key, [ZERO, None])
+            state = groups.get(key)
+            if state is None:
+                groups[key] = [units.number, entry if units.number else None]
+                continue
             was = state[0]
-            state[0] += units.number
+            state[0] = was + units.number
             if not state[0]:
                 state[1] = None
             elif not was:
