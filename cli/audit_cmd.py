@@ -10,26 +10,42 @@ from cli.options import as_of_option
 from cli.options import parse_date
 from ledger import audit as audit_mod
 from ledger import books as books_mod
-from ledger.findings import Finding
+from ledger.findings import sort_key
 
 
 @click.command("audit")
 @click.argument("books", required=False, type=click.Path(dir_okay=False), metavar="BOOKS")
 @as_of_option
 @click.option(
-    "--bank", "banks", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+    "--bank",
+    "banks",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
     help="A bank result file to reconcile against (repeatable).",
 )
-@click.option("--trust", metavar="PUBKEY", type=click.Path(dir_okay=False),
-              help="Public key (PEM) that must have signed every seal.")
+@click.option(
+    "--trust",
+    metavar="PUBKEY",
+    type=click.Path(dir_okay=False),
+    help="Public key (PEM) that must have signed every seal.",
+)
 @click.option("--db", metavar="URL", help="Audit every book exported to this database.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
-    show_default=True, help="Output format.",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
 )
 def command(
-    books: str | None, as_of: str | None, banks: tuple[str, ...], trust: str | None,
-    db: str | None, fmt: str,
+    books: str | None,
+    as_of: str | None,
+    banks: tuple[str, ...],
+    trust: str | None,
+    db: str | None,
+    fmt: str,
 ) -> None:
     """Run every check on BOOKS and list the findings.
 
@@ -59,14 +75,10 @@ def command(
     if banks:
         from cli.bank_audit import bank_findings
 
-        findings = sorted(findings + bank_findings(loaded, list(banks)), key=_key)
+        findings = sorted(findings + bank_findings(loaded, list(banks)), key=sort_key)
     if trust:
         from cli.trust import trust_findings
 
-        findings = sorted(findings + trust_findings(loaded, trust), key=_key)
+        findings = sorted(findings + trust_findings(loaded, trust), key=sort_key)
     click.echo(render.render(findings, fmt, loaded.as_of.isoformat()), nl=False)
     raise SystemExit(audit_mod.exit_code(findings))
-
-
-def _key(f: Finding) -> tuple[str, int, str, str]:
-    return (f.file, f.line, f.code, f.case)

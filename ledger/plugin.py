@@ -25,7 +25,9 @@ from ledger.findings import ReserveError
 from ledger.findings import to_errors
 
 
-def parse_config(family: str, config_str: str | None) -> tuple[datetime.date | None, str | None]:
+def parse_config(
+    family: str, config_str: str | None
+) -> tuple[datetime.date | None, str | None]:
     """Return (as_of, problem) from a plugin config string."""
     if config_str is None or not config_str.strip():
         return None, None
@@ -34,7 +36,10 @@ def parse_config(family: str, config_str: str | None) -> tuple[datetime.date | N
     except (ValueError, SyntaxError):
         return None, f"plugins.{family}: config {config_str!r} is not a Python literal"
     if not isinstance(config, dict) or set(config) - {"as_of"}:
-        return None, f"plugins.{family}: config must be {{'as_of': 'YYYY-MM-DD'}}, got {config!r}"
+        return (
+            None,
+            f"plugins.{family}: config must be {{'as_of': 'YYYY-MM-DD'}}, got {config!r}",
+        )
     value = config.get("as_of")
     if value is None:
         return None, None
@@ -69,8 +74,35 @@ def mark_explained(books: books_mod.Books, findings: list[Finding]) -> list[Find
     ]
 
 
+# The last Books built by a plugin, reused by the next family of the same load: the
+# directory, policy and index are the same for all seven, so they are built once, not seven
+# times. Beancount hands every plugin the same list object (sorted in place between them).
+_shared: list[Any] = []
+
+
+def _books_for(
+    entries: list[data.Directive], options_map: dict[str, Any], as_of: datetime.date | None
+) -> books_mod.Books:
+    signature = (
+        len(entries),
+        entries[0] if entries else None,
+        entries[-1] if entries else None,
+        options_map,
+        as_of,
+    )
+    if _shared and _shared[0] is entries and _shared[1] == signature:
+        books: books_mod.Books = _shared[2]
+        return books
+    books = books_mod.from_entries(entries, options_map, as_of)
+    _shared[:] = [entries, signature, books]
+    return books
+
+
 def run(
-    family: str, entries: list[data.Directive], options_map: dict[str, Any], config_str: str | None
+    family: str,
+    entries: list[data.Directive],
+    options_map: dict[str, Any],
+    config_str: str | None,
 ) -> tuple[list[data.Directive], list[Any]]:
     """Run one family as a Beancount plugin; return the entries unchanged and its errors."""
     meta = data.new_metadata(f"<plugins.{family}>", 0)
@@ -78,7 +110,7 @@ def run(
     if problem is not None:
         return entries, [ReserveError(meta, problem, None)]
     try:
-        books = books_mod.from_entries(entries, options_map, as_of)
+        books = _books_for(entries, options_map, as_of)
         with no_gc():
             findings = mark_explained(books, checks.family_check(family)(books))
     except Exception:

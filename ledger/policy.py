@@ -174,6 +174,20 @@ class Policy:
         return found
 
 
+def _pair_finding(rule: Rule, what: str) -> Finding:
+    """Return POLICY-INVALID at the second of two directives that cannot stand together."""
+    file, line = location(rule.meta)
+    return Finding(
+        code="POLICY-INVALID",
+        message=f"POLICY-INVALID {what}",
+        file=file,
+        line=line,
+        date=rule.date.isoformat(),
+        county=rule.county,
+        key=rule.kind,
+    )
+
+
 def build(
     entries: Iterable[data.Directive], counties: Iterable[str], as_of: datetime.date
 ) -> Policy:
@@ -191,21 +205,13 @@ def build(
         else:
             own.append(parsed)
     for first, second in policy_rules.conflicts(own):
-        file, line = location(second.meta)
         first_file, first_line = location(first.meta)
         findings.append(
-            Finding(
-                code="POLICY-INVALID",
-                message=(
-                    f'POLICY-INVALID custom "{second.kind}" of {second.date}: values '
-                    f"{list(map(str, second.values))} disagree with {list(map(str, first.values))} "
-                    f"of the same scope and date at {first_file}:{first_line}"
-                ),
-                file=file,
-                line=line,
-                date=second.date.isoformat(),
-                county=second.county,
-                key=second.kind,
+            _pair_finding(
+                second,
+                f'custom "{second.kind}" of {second.date}: values '
+                f"{list(map(str, second.values))} disagree with {list(map(str, first.values))} "
+                f"of the same scope and date at {first_file}:{first_line}",
             )
         )
     tier_sets: dict[tuple[str, datetime.date], list[Rule]] = defaultdict(list)
@@ -214,20 +220,12 @@ def build(
             tier_sets[(rule.county, rule.date)].append(rule)
     for tier_set in tier_sets.values():
         for first, second in policy_rules.overlaps(tier_set):
-            file, line = location(second.meta)
             findings.append(
-                Finding(
-                    code="POLICY-INVALID",
-                    message=(
-                        f'POLICY-INVALID custom "relief-tier" {second.values[0]} '
-                        f"{second.values[1]} of {second.date}: its ratio range overlaps "
-                        f"{first.values[0]}-{first.values[1]} of the same set"
-                    ),
-                    file=file,
-                    line=line,
-                    date=second.date.isoformat(),
-                    county=second.county,
-                    key="relief-tier",
+                _pair_finding(
+                    second,
+                    f'custom "relief-tier" {second.values[0]} {second.values[1]} of '
+                    f"{second.date}: its ratio range overlaps "
+                    f"{first.values[0]}-{first.values[1]} of the same set",
                 )
             )
     rules.extend(own)

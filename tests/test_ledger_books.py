@@ -109,3 +109,16 @@ def test_customs_without_values_do_not_crash(tmp_path: Path) -> None:
     books = books_mod.load(write_books(tmp_path, text), datetime.date(2021, 1, 1))
     codes = {f.code for f in audit.audit(books)}
     assert "POLICY-INVALID" in codes and "SEAL-BROKEN" in codes
+
+
+def test_plugins_of_one_load_share_one_books() -> None:
+    from beancount.core import data as bc_data
+
+    from ledger import plugin
+
+    entries: list[bc_data.Directive] = []
+    options: dict[str, object] = {"filename": ""}
+    first = plugin._books_for(entries, options, datetime.date(2021, 1, 1))
+    assert plugin._books_for(entries, options, datetime.date(2021, 1, 1)) is first
+    assert plugin._books_for(entries, options, datetime.date(2022, 1, 1)) is not first
+    assert plugin._books_for([], options, datetime.date(2022, 1, 1)) is not first
