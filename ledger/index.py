@@ -13,6 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -22,9 +23,30 @@ if TYPE_CHECKING:
     from ledger.books import Books
 
 ZERO = Decimal(0)
+_PAYING = frozenset({"reserve", "cash", "treasury"})
+_HOLDING = frozenset({"intransit", "suspense"})
 
 
-@dataclasses.dataclass(frozen=True)
+class Outflow(NamedTuple):
+    """Money a transaction takes out of relief or advances: a return, a recovery.
+
+    Attributes:
+      position: the transaction's position in `BookIndex.transactions`.
+      entry: the transaction.
+      role: "relief" or "advances" (the first whose net is negative).
+      county: that account's county.
+      amount: the (positive) amount taken out.
+
+    """
+
+    position: int
+    entry: data.Transaction
+    role: str
+    county: str
+    amount: Decimal
+
+
+@dataclasses.dataclass(slots=True, eq=False)  # Identity: one per transaction.
 class Disbursement:
     """A transaction paying relief or an advance.
 
@@ -37,6 +59,8 @@ class Disbursement:
       case: its `case` metadata ("" if missing).
       recipient: its `recipient` metadata ("" if missing).
       settlement: True when it moves an advance into emergency relief.
+      pays_out: True when it takes money out of a paying account (reserve, cash, treasury).
+      holds_out: True when it takes money out of `Assets:InTransit` or `Assets:Suspense`.
 
     """
 
@@ -50,6 +74,8 @@ class Disbursement:
     case: str
     recipient: str
     settlement: bool
+    pays_out: bool = False
+    holds_out: bool = False
 
     @property
     def date(self) -> datetime.date:
@@ -107,6 +133,10 @@ class BookIndex:
         self._case_amount: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
         self._case_entries: dict[tuple[str, str], list[data.Transaction]] = defaultdict(list)
         self._reversed: set[tuple[str, str]] = set()
+        self._positions: list[int] = []
+        self._outflows: list[Outflow] = []
+        self._reversal_entries: list[data.Transaction] = []
+        self._into_holding: list[data.Transaction] = []
         self._build()
 
     @property
@@ -133,11 +163,44 @@ class BookIndex:
         self._money()
         return self._reversed
 
+    @property
+    def positions(self) -> list[int]:
+        """Return each disbursement's position in `transactions` (parallel to disbursements)."""
+        self._money()
+        return self._positions
+
+    @property
+    def outflows(self) -> list[Outflow]:
+        """Return the transactions taking money out of relief or advances (returns, recoveries).
+
+        Only transactions that are neither disbursements nor `#reversal`s, in book order.
+        """
+        self._money()
+        return self._outflows
+
+    @property
+    def reversal_entries(self) -> list[data.Transaction]:
+        """Return the transactions tagged `#reversal`, in book order."""
+        self._money()
+        return self._reversal_entries
+
+    @property
+    def into_holding(self) -> list[data.Transaction]:
+        """Return the transactions (not reversals) from a paying account into a holding one.
+
+        The holding accounts are `Assets:InTransit` and `Assets:Suspense`: bank requests, and
+        paid rows sent to suspense.
+        """
+        self._money()
+        return self._into_holding
+
     def _money(self) -> None:
+        # One look at every posting serves every money index: the checks that need them
+        # share the pass instead of each parsing the postings again.
         if not self._money_built:
             self._money_built = True
-            for entry in self.transactions:
-                self._transaction(entry)
+            for position, entry in enumerate(self.transactions):
+                self._transaction(position, entry)
 
     def _township_county(self, township: str) -> str:
         county = self._counties.get(township)
@@ -171,51 +234,88 @@ class BookIndex:
         # The latest record of a case wins (a corrected register row is imported again).
         self.approvals[(county, entry.values[0].value)] = entry
 
-    def _transaction(self, entry: data.Transaction) -> None:
-        if "reversal" in (entry.tags or ()):
-            reverses = _str(entry.meta, "reverses")
+    def _transaction(self, position: int, entry: data.Transaction) -> None:
+        meta = entry.meta
+        reversal = "reversal" in entry.tags if entry.tags else False
+        if reversal:
+            reverses = _str(meta, "reverses")
             if " " in reverses:
-                date, case = reverses.split(" ", 1)
-                self._reversed.add((date.strip(), case.strip()))
-        case = case_of(entry)
+                date, named = reverses.split(" ", 1)
+                self._reversed.add((date.strip(), named.strip()))
+        found = meta.get("case")
+        case: str = found if found.__class__ is str and found else case_of(entry)
         first: accounts.AccountInfo | None = None
         amount = ZERO
         currency = ""
         advance_out = False
+        into = out = 0  # Bits: 1 a paying account, 2 a holding one (transit, suspense).
+        taken: dict[tuple[str, str], Decimal] | None = None
+        parse = accounts.parse
         for posting in entry.postings:
-            info = accounts.parse(posting.account)
-            if info is None or posting.units is None or posting.units.number is None:
+            units = posting.units
+            if units is None or units.number is None:
                 continue
-            number = posting.units.number
-            if info.role == "relief":
-                key = (info.county, case)
-                self._case_amount[key] += number
-                if not self._case_entries[key] or self._case_entries[key][-1] is not entry:
-                    self._case_entries[key].append(entry)
-            if info.role == "advances" and number < 0:
-                advance_out = True
-            if info.role in ("relief", "advances") and number > 0:
-                amount += number
-                currency = posting.units.currency
-                if first is None or (first.role == "advances" and info.role == "relief"):
-                    first = info
-        if first is None or "reversal" in (entry.tags or ()):
+            info = parse(posting.account)
+            if info is None:
+                continue
+            number = units.number
+            role = info.role
+            positive = number > 0
+            if role in _PAYING:
+                if positive:
+                    into |= 1
+                elif number < 0:
+                    out |= 1
+            elif role in _HOLDING:
+                if positive:
+                    into |= 2
+                elif number < 0:
+                    out |= 2
+            elif role == "relief" or role == "advances":
+                if role == "relief":
+                    key = (info.county, case)
+                    self._case_amount[key] += number
+                    same_case = self._case_entries[key]
+                    if not same_case or same_case[-1] is not entry:
+                        same_case.append(entry)
+                if positive:
+                    amount += number
+                    currency = units.currency
+                    if first is None or (first.role == "advances" and role == "relief"):
+                        first = info
+                elif number < 0:
+                    advance_out = advance_out or role == "advances"
+                    taken = taken if taken is not None else {}
+                    where = (role, info.county)
+                    taken[where] = taken.get(where, ZERO) + number
+        if reversal:
+            self._reversal_entries.append(entry)
             return
-        procedure = first.procedure if first.role == "relief" else "advance"
-        self._disbursements.append(
-            Disbursement(
-                entry=entry,
-                county=first.county,
-                township=first.township,
-                procedure=procedure,
-                account=first.account,
-                amount=amount,
-                currency=currency,
-                case=case,
-                recipient=_str(entry.meta, "recipient"),
-                settlement=advance_out and first.role == "relief",
+        if into & 2 and out & 1:
+            self._into_holding.append(entry)
+        if first is not None:
+            self._disbursements.append(
+                Disbursement(
+                    entry=entry,
+                    county=first.county,
+                    township=first.township,
+                    procedure=first.procedure if first.role == "relief" else "advance",
+                    account=first.account,
+                    amount=amount,
+                    currency=currency,
+                    case=case,
+                    recipient=_str(meta, "recipient"),
+                    settlement=advance_out and first.role == "relief",
+                    pays_out=bool(out & 1),
+                    holds_out=bool(out & 2),
+                )
             )
-        )
+            self._positions.append(position)
+        elif taken is not None:
+            for (role, county), number in taken.items():
+                if number < 0:
+                    self._outflows.append(Outflow(position, entry, role, county, -number))
+                    break
 
     def is_explained(self, code: str, subject: str) -> bool:
         """Return True if an `explained` entry covers this code and case (or account)."""

@@ -16,7 +16,7 @@ from booking_fixtures import write_books
 from booking_fixtures import write_register
 from conftest import TEST_KEY_HEX
 
-from ledger.checks.integrity import exposed_kind
+from ledger.checks.pii import exposed_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,13 +25,13 @@ from ledger.books import Books
 from ledger.findings import Finding
 from ledger.findings import format_amount
 from ledger.findings import location
+from ledger.index import BookIndex
 from ledger.index import Disbursement
 from ledger.index import case_of
 
 ZERO = Decimal(0)
 _LINK_SAFE = re.compile(r"[A-Za-z0-9\-_/.]+")
 LEVELS: tuple[str, ...] = ("township", "county", "conference")
-_PAYMENT_PREFIXES = ("Expenses:Relief:", "Assets:Advances:")
 _Posting = tuple[str, Decimal, str]
 
 
@@ -65,27 +65,6 @@ def _moves(entry: data.Transaction, *, positive: bool) -> bool:
     return False
 
 
-def _outflow(entry: data.Transaction) -> tuple[str, str, Decimal]:
-    """Return (role, county, amount) of money a transaction takes out of relief/advances."""
-    net: dict[tuple[str, str], Decimal] = {}
-    for posting in entry.postings:
-        account = posting.account
-        if not account.startswith(_PAYMENT_PREFIXES) or posting.units is None:
-            continue
-        info = accounts.parse(account)
-        number = posting.units.number
-        if info is None or number is None:
-            continue
-        if number > 0:
-            return "", "", ZERO
-        key = (info.role, info.county)
-        net[key] = net.get(key, ZERO) + number
-    for (role, county), number in net.items():
-        if number < 0:
-            return role, county, -number
-    return "", "", ZERO
-
-
 class CaseView:
     """The disbursements of the books as payments, with what undoes and pairs them."""
 
@@ -98,8 +77,8 @@ class CaseView:
         ]
         self.reversed: set[int] = set()
         self.undone: set[int] = set()
-        self._reversals(index.transactions)
-        self._returns(index.transactions)
+        self._reversals(index)
+        self._returns(index)
         self.by_case: dict[tuple[str, str], list[Disbursement]] = defaultdict(list)
         for d in self.disbursements:
             if d.case and self.in_effect(d):
@@ -123,22 +102,27 @@ class CaseView:
             if relief:
                 self.last_relief[key] = relief[-1]
 
-    def _reversals(self, transactions: list[data.Transaction]) -> None:
-        targets: dict[tuple[str, str], list[data.Transaction]] = defaultdict(list)
-        for entry in transactions:
-            if "reversal" not in (entry.tags or ()):
-                targets[(entry.date.isoformat(), case_of(entry))].append(entry)
-        for entry in transactions:
+    def _reversals(self, index: BookIndex) -> None:
+        wanted: dict[tuple[str, str], list[data.Transaction]] = {}
+        reversals = []
+        for entry in index.reversal_entries:
             reverses = entry.meta.get("reverses")
-            if "reversal" not in (entry.tags or ()) or not isinstance(reverses, str):
-                continue
-            date, _, case = reverses.strip().partition(" ")
+            if isinstance(reverses, str):
+                date, _, case = reverses.strip().partition(" ")
+                reversals.append((entry, (date, case.strip())))
+                wanted[(date, case.strip())] = []
+        if not reversals:
+            return
+        # Only the transactions of the (date, case) pairs some reversal names are candidates.
+        dates = {date for date, _ in wanted}
+        for entry in index.transactions:
+            if entry.date.isoformat() in dates and "reversal" not in (entry.tags or ()):
+                found = wanted.get((entry.date.isoformat(), case_of(entry)))
+                if found is not None:
+                    found.append(entry)
+        for entry, target in reversals:
             negated = sorted((a, -n, c) for a, n, c in _postings(entry))
-            candidates = [
-                t
-                for t in targets.get((date, case.strip()), [])
-                if id(t) not in self.reversed
-            ]
+            candidates = [t for t in wanted[target] if id(t) not in self.reversed]
             exact = [t for t in candidates if _postings(t) == negated]
             if exact:
                 self.reversed.add(id(exact[0]))
@@ -148,20 +132,22 @@ class CaseView:
                 if payments:
                     self.reversed.add(id(payments[0]))
 
-    def _returns(self, transactions: list[data.Transaction]) -> None:
+    def _returns(self, index: BookIndex) -> None:
+        outflows = index.outflows
+        if not outflows:
+            return
         open_payments: dict[tuple[str, str], list[Disbursement]] = defaultdict(list)
-        pending = iter(self.disbursements)
-        current = next(pending, None)
-        for entry in transactions:
-            while current is not None and current.entry is entry:
-                if id(entry) not in self.reversed and current.case:
-                    open_payments[(current.county, current.case)].append(current)
-                current = next(pending, None)
-            if "reversal" in (entry.tags or ()) or id(entry) in self.reversed:
-                continue
-            role, county, amount = _outflow(entry)
+        payments = zip(index.positions, index.disbursements, strict=True)
+        pending = next(payments, None)
+        for position, entry, role, county, amount in outflows:
+            # The payments booked before this transaction are the ones it may undo.
+            while pending is not None and pending[0] < position:
+                d = pending[1]
+                if id(d.entry) not in self.reversed and d.case:
+                    open_payments[(d.county, d.case)].append(d)
+                pending = next(payments, None)
             case = entry.meta.get("case")
-            if not role or not isinstance(case, str):
+            if id(entry) in self.reversed or not isinstance(case, str):
                 continue
             kind = [
                 d

@@ -18,30 +18,10 @@ import weakref
 from collections import defaultdict
 from typing import Any
 
-from beancount.core import data
-
-from ledger import accounts
 from ledger.books import Books
 from ledger.index import Disbursement
 
-PAYING_ROLES: frozenset[str] = frozenset({"reserve", "cash", "treasury"})
-HOLDING_ROLES: frozenset[str] = frozenset({"intransit", "suspense"})
 _Key = tuple[str, str, str]
-
-
-def _roles(entry: data.Transaction) -> tuple[set[str], set[str]]:
-    """Return the roles a transaction posts positive amounts to, and negative ones."""
-    into: set[str] = set()
-    out: set[str] = set()
-    for posting in entry.postings:
-        info = accounts.parse(posting.account)
-        if info is None or posting.units is None or posting.units.number is None:
-            continue
-        if posting.units.number > 0:
-            into.add(info.role)
-        elif posting.units.number < 0:
-            out.add(info.role)
-    return into, out
 
 
 def _keys(meta: dict[str, Any]) -> list[_Key]:
@@ -65,19 +45,14 @@ class PaidDates:
     def __init__(self, books: Books) -> None:
         """Index every entry moving money from a paying account into transit or suspense."""
         found: dict[_Key, list[datetime.date]] = defaultdict(list)
-        for entry in books.index.transactions:
-            if "reversal" in (entry.tags or ()):
-                continue
-            into, out = _roles(entry)
-            if into & HOLDING_ROLES and out & PAYING_ROLES:
-                for key in _keys(entry.meta):
-                    found[key].append(entry.date)
+        for entry in books.index.into_holding:
+            for key in _keys(entry.meta):
+                found[key].append(entry.date)
         self._left = {key: sorted(dates) for key, dates in found.items()}
 
     def left_on(self, d: Disbursement) -> datetime.date:
         """Return the date the money of a payment left its paying account."""
-        _, out = _roles(d.entry)
-        if out & PAYING_ROLES or not out & HOLDING_ROLES:
+        if d.pays_out or not d.holds_out:
             return d.date
         for key in _keys(d.meta):
             dates = self._left.get(key, [])
