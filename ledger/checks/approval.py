@@ -9,6 +9,8 @@ APPROVAL-MISSING (NOTICE-MISSING for `notice`), reported once per payment.
 
 from __future__ import annotations
 
+import datetime
+
 from ledger.books import Books
 from ledger.checks import approval_case
 from ledger.checks import approval_meta
@@ -26,16 +28,39 @@ def check(books: Books) -> list[Finding]:
     view = cases.view(books)
     dates = paid_dates(books)
     findings: list[Finding] = []
+    undone = view.reversed
+    clean = approval_meta.clean
     for d in view.disbursements:
-        if id(d.entry) in view.reversed:
+        entry = d.entry
+        if id(entry) in undone:
             continue
-        gaps = approval_meta.problems(d)
-        if gaps:
-            text = f"{money(d.amount, d.currency)} {approval_meta.kind(d)} {'; '.join(gaps)}"
-            findings.append(finding(books, "APPROVAL-MISSING", d, text))
-        findings.extend(_wrong_level(books, d))
-        findings.extend(_paid_before(books, d, dates))
-        findings.extend(_notice(books, d))
+        # Each rule first asks the cheap question "can this payment raise it?"; only a
+        # payment that may is looked at closely (and messages are made only for findings).
+        if not clean(d):
+            gaps = approval_meta.problems(d)
+            if gaps:
+                text = f"{money(d.amount, d.currency)} {approval_meta.kind(d)} {'; '.join(gaps)}"
+                findings.append(finding(books, "APPROVAL-MISSING", d, text))
+        procedure = d.procedure
+        if procedure != "small" and procedure != "general":
+            continue
+        meta = entry.meta
+        level = meta.get("approval")
+        if (level != "township") if procedure == "small" else (level == "township"):
+            findings.extend(_wrong_level(books, d))
+        approved = meta.get("approved")
+        if not isinstance(approved, datetime.date):
+            approved = None
+        elif not d.settlement and (d.date < approved or (d.holds_out and not d.pays_out)):
+            findings.extend(_paid_before(books, d, dates))
+        if procedure == "general":
+            notice = meta.get("notice")
+            if (
+                approved is None
+                or not isinstance(notice, datetime.date)
+                or books.policy.days("notice-days", d.county, approved) > (approved - notice).days
+            ):
+                findings.extend(_notice(books, d))
     findings.extend(approval_case.check(books))
     return cases.unique(findings)
 

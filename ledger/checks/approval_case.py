@@ -30,16 +30,31 @@ def check(books: Books) -> list[Finding]:
     """Return the case-level findings of the approval family."""
     view = cases.view(books)
     records = _records(books)
+    policy = books.policy
+    amounts = books.index.case_amount
     findings: list[Finding] = []
-    for (county, case), last in view.last_relief.items():
-        net = view.net_amount(county, case)
+    # Each rule asks its cheap question first (the limit, the band, the approved amount);
+    # only a case that may break it goes through the rule's own function, which decides.
+    for key, last in view.last_relief.items():
+        net = amounts.get(key, ZERO)
         if net <= ZERO:
             continue
-        on = approval_meta.date(last.meta, "approved") or last.date
-        findings.extend(_authority(books, last, net, on))
-        findings.extend(_tier(books, last, net, on))
-        record = records.get((county, case))
-        if record is not None:
+        meta = last.entry.meta
+        on = meta.get("approved")
+        if not isinstance(on, datetime.date):
+            on = last.entry.date
+        level = meta.get("approval")
+        if level == "township" or level == "county":
+            ceiling = policy.authority(level, last.county, last.procedure, on)
+            if ceiling is not None and net > ceiling.value:
+                findings.extend(_authority(books, last, net, on))
+        ratio = meta.get("ratio")
+        if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
+            tier = policy.tiers(last.county, on).find(ratio)
+            if tier is None or not tier.minimum <= net <= tier.maximum:
+                findings.extend(_tier(books, last, net, on))
+        record = records.get(key)
+        if record is not None and net > record.values[1].value.number:
             findings.extend(_over_approved(books, last, net, record))
     return findings
 
@@ -112,19 +127,23 @@ def _records(books: Books) -> dict[tuple[str, str], data.Custom]:
     found: dict[tuple[str, str], data.Custom] = {}
     places: dict[str, Township | None] = {}
     for record in books.index.approval_list:
-        values = [v.value for v in record.values]
+        values = record.values
+        if len(values) < 2:
+            continue
+        case = values[0].value
+        approved = values[1].value
         township = record.meta.get("township")
         if (
-            len(values) < 2
-            or not isinstance(values[0], str)
-            or not isinstance(values[1], bc_amount.Amount)
-            or values[1].number is None
+            not isinstance(case, str)
+            or not isinstance(approved, bc_amount.Amount)
+            or approved.number is None
             or not isinstance(township, str)
         ):
             continue
-        if township not in places:
-            places[township] = books.directory.township_by_name(None, township)
-        place = places[township]
+        try:
+            place = places[township]
+        except KeyError:
+            place = places[township] = books.directory.township_by_name(None, township)
         if place is not None:
-            found[(place.county, values[0])] = record
+            found[(place.county, case)] = record
     return found

@@ -17,10 +17,10 @@ it, while each is within it (a case over the ceiling is OVER-AUTHORITY, not a sp
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from ledger.books import Books
 from ledger.checks import approval_meta
@@ -34,8 +34,7 @@ from ledger.index import Disbursement
 ZERO = Decimal(0)
 
 
-@dataclasses.dataclass(frozen=True)
-class Payment:
+class Payment(NamedTuple):
     """One payment to a recipient: a disbursement, or an advance with its settlement."""
 
     d: Disbursement
@@ -52,17 +51,25 @@ def payments(books: Books) -> dict[str, list[Payment]]:
     """Return the payments in effect per recipient, sorted by date, file and line."""
     view = cases.view(books)
     found: dict[str, list[Payment]] = defaultdict(list)
+    skip = view.reversed | view.undone | view.settled
+    advance_of = view.advance_of
+    hashed = approval_meta.RECIPIENT_RE.fullmatch
+    levels = cases.LEVELS
     for d in view.disbursements:
-        if not view.in_effect(d) or id(d.entry) in view.settled:
+        key = id(d.entry)
+        if key in skip:
             continue
         recipient = d.recipient
-        if not approval_meta.RECIPIENT_RE.fullmatch(recipient):
+        if not hashed(recipient):
             continue  # A recipient missing or not hashed is APPROVAL-MISSING's.
-        advance = view.advance_of.get(id(d.entry))
-        date = advance.date if advance is not None else d.date
-        found[recipient].append(Payment(d, date, cases.level_of(d)))
+        advance = advance_of.get(key)
+        level = d.entry.meta.get("approval")
+        found[recipient].append(
+            Payment(d, d.date if advance is None else advance.date, level if level in levels else "")
+        )
     for group in found.values():
-        group.sort(key=lambda p: p.order)
+        if len(group) > 1:
+            group.sort(key=lambda p: p.order)
     return found
 
 
@@ -76,11 +83,15 @@ def split_payments(books: Books, by_recipient: dict[str, list[Payment]]) -> list
     """Return SPLIT-PAYMENT at every payment that takes its window over the ceiling."""
     findings: list[Finding] = []
     for group in by_recipient.values():
+        if len(group) < 2:
+            continue  # A payment alone is within its ceiling or OVER-AUTHORITY's.
         lanes: dict[tuple[str, str], list[Payment]] = defaultdict(list)
         for p in group:
             if p.level in ("township", "county"):
                 lanes[(p.d.county, p.level)].append(p)
         for lane in lanes.values():
+            if len(lane) < 2:
+                continue  # A payment alone is within its ceiling or OVER-AUTHORITY's.
             dates = [p.date for p in lane]
             for i in range(len(lane)):
                 found = _split(books, lane, i, _window_start(books, lane, dates, i))
@@ -118,6 +129,8 @@ def recipient_repeats(books: Books, by_recipient: dict[str, list[Payment]]) -> l
     """Return RECIPIENT-REPEAT at every payment whose recipient another township paid lately."""
     findings: list[Finding] = []
     for group in by_recipient.values():
+        if len(group) < 2:
+            continue  # Nobody else paid this recipient.
         dates = [p.date for p in group]
         for i, p in enumerate(group):
             start = _window_start(books, group, dates, i)
