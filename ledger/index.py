@@ -7,8 +7,10 @@ a case is the sum of its relief-expense postings, reversals and returns included
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
+import operator
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ from typing import Any
 from typing import NamedTuple
 
 from beancount.core import data
+from beancount.core.amount import Amount
 
 from ledger import accounts
 
@@ -23,8 +26,9 @@ if TYPE_CHECKING:
     from ledger.books import Books
 
 ZERO = Decimal(0)
-_PAYING = frozenset({"reserve", "cash", "treasury"})
-_HOLDING = frozenset({"intransit", "suspense"})
+_date = operator.attrgetter("date")
+# The paying accounts (1) and the holding ones (2) a payment's money leaves or enters.
+_BITS = {"reserve": 1, "cash": 1, "treasury": 1, "intransit": 2, "suspense": 2}
 
 
 class Outflow(NamedTuple):
@@ -124,19 +128,23 @@ class BookIndex:
         #: `custom "approval"` records per (county, case).
         self.approvals: dict[tuple[str, str], data.Custom] = {}
         self.approval_list: list[data.Custom] = []
+        #: The latest well-formed record (a case, an amount, a known township) per (county,
+        #: case): what a case's payments are checked against (PAID-OVER-APPROVED).
+        self.approval_records: dict[tuple[str, str], data.Custom] = {}
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
         self.customs: dict[str, list[data.Custom]] = defaultdict(list)
         self._counties: dict[str, str] = {}
         self._money_built = False
         self._disbursements: list[Disbursement] = []
-        self._case_amount: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-        self._case_entries: dict[tuple[str, str], list[data.Transaction]] = defaultdict(list)
+        self._case_amount: dict[tuple[str, str], Decimal] = {}
+        self._case_entries: dict[tuple[str, str], list[data.Transaction]] = {}
         self._reversed: set[tuple[str, str]] = set()
         self._positions: list[int] = []
         self._outflows: list[Outflow] = []
         self._reversal_entries: list[data.Transaction] = []
         self._into_holding: list[data.Transaction] = []
+        self._with_holder: list[data.Transaction] = []
         self._build()
 
     @property
@@ -194,13 +202,20 @@ class BookIndex:
         self._money()
         return self._into_holding
 
+    @property
+    def with_holder(self) -> list[data.Transaction]:
+        """Return the transactions carrying a `holder` (the bank's account-holder name)."""
+        self._money()
+        return self._with_holder
+
     def _money(self) -> None:
         # One look at every posting serves every money index: the checks that need them
         # share the pass instead of each parsing the postings again.
         if not self._money_built:
             self._money_built = True
+            transaction = self._transaction
             for position, entry in enumerate(self.transactions):
-                self._transaction(position, entry)
+                transaction(position, entry)
 
     def _township_county(self, township: str) -> str:
         county = self._counties.get(township)
@@ -210,29 +225,40 @@ class BookIndex:
         return county
 
     def _build(self) -> None:
-        as_of = self.books.as_of
-        transactions = self.transactions
-        for entry in self.books.entries:
-            if entry.date > as_of:
-                break
-            if isinstance(entry, data.Transaction):
-                transactions.append(entry)
-            elif isinstance(entry, data.Custom):
-                self.customs[entry.type].append(entry)
-                if entry.type == "approval":
-                    self._approval(entry)
-                elif entry.type == "explained" and len(entry.values) >= 2:
-                    code, subject = (str(v.value) for v in entry.values[:2])
-                    self.explained.add((code, subject))
+        entries = self.books.entries
+        # The entries are in date order: those of the audit date and before are a prefix.
+        head = entries[: bisect.bisect_right(entries, self.books.as_of, key=_date)]
+        transaction, custom = data.Transaction, data.Custom
+        self.transactions = [e for e in head if e.__class__ is transaction]
+        approval = self._approval
+        for entry in [e for e in head if e.__class__ is custom]:
+            kind = entry.type
+            self.customs[kind].append(entry)
+            if kind == "approval":
+                approval(entry)
+            elif kind == "explained" and len(entry.values) >= 2:
+                code, subject = (str(v.value) for v in entry.values[:2])
+                self.explained.add((code, subject))
 
     def _approval(self, entry: data.Custom) -> None:
         self.approval_list.append(entry)
-        if not entry.values or not isinstance(entry.values[0].value, str):
+        values = entry.values
+        case = values[0].value if values else None
+        if not isinstance(case, str):
             return
-        township = _str(entry.meta, "township")
-        county = self._township_county(township)
+        township = entry.meta.get("township")
+        if not isinstance(township, str):
+            township = ""
+        county = self._counties.get(township)
+        if county is None:
+            county = self._township_county(township)
         # The latest record of a case wins (a corrected register row is imported again).
-        self.approvals[(county, entry.values[0].value)] = entry
+        key = (county, case)
+        self.approvals[key] = entry
+        if county and len(values) >= 2:
+            amount = values[1].value
+            if isinstance(amount, Amount) and amount.number is not None:
+                self.approval_records[key] = entry
 
     def _transaction(self, position: int, entry: data.Transaction) -> None:
         meta = entry.meta
@@ -242,6 +268,8 @@ class BookIndex:
             if " " in reverses:
                 date, named = reverses.split(" ", 1)
                 self._reversed.add((date.strip(), named.strip()))
+        if "holder" in meta:
+            self._with_holder.append(entry)
         found = meta.get("case")
         case: str = found if found.__class__ is str and found else case_of(entry)
         first: accounts.AccountInfo | None = None
@@ -253,41 +281,40 @@ class BookIndex:
         parse = accounts.parse
         for posting in entry.postings:
             units = posting.units
-            if units is None or units.number is None:
-                continue
-            info = parse(posting.account)
-            if info is None:
+            if units is None:
                 continue
             number = units.number
+            info = parse(posting.account)
+            if info is None or number is None:
+                continue
             role = info.role
-            positive = number > 0
-            if role in _PAYING:
-                if positive:
-                    into |= 1
-                elif number < 0:
-                    out |= 1
-            elif role in _HOLDING:
-                if positive:
-                    into |= 2
-                elif number < 0:
-                    out |= 2
-            elif role == "relief" or role == "advances":
-                if role == "relief":
-                    key = (info.county, case)
-                    self._case_amount[key] += number
-                    same_case = self._case_entries[key]
-                    if not same_case or same_case[-1] is not entry:
-                        same_case.append(entry)
-                if positive:
-                    amount += number
-                    currency = units.currency
-                    if first is None or (first.role == "advances" and role == "relief"):
-                        first = info
-                elif number < 0:
-                    advance_out = advance_out or role == "advances"
-                    taken = taken if taken is not None else {}
-                    where = (role, info.county)
-                    taken[where] = taken.get(where, ZERO) + number
+            bit = _BITS.get(role)
+            if bit is not None:
+                if number > ZERO:
+                    into |= bit
+                elif number < ZERO:
+                    out |= bit
+                continue
+            if role == "relief":
+                key = (info.county, case)
+                self._case_amount[key] = self._case_amount.get(key, ZERO) + number
+                same_case = self._case_entries.get(key)
+                if same_case is None:
+                    self._case_entries[key] = [entry]
+                elif same_case[-1] is not entry:
+                    same_case.append(entry)
+            elif role != "advances":
+                continue
+            if number > ZERO:
+                amount += number
+                currency = units.currency
+                if first is None or (first.role == "advances" and role == "relief"):
+                    first = info
+            elif number < ZERO:
+                advance_out = advance_out or role == "advances"
+                taken = taken if taken is not None else {}
+                where = (role, info.county)
+                taken[where] = taken.get(where, ZERO) + number
         if reversal:
             self._reversal_entries.append(entry)
             return
@@ -296,24 +323,24 @@ class BookIndex:
         if first is not None:
             self._disbursements.append(
                 Disbursement(
-                    entry=entry,
-                    county=first.county,
-                    township=first.township,
-                    procedure=first.procedure if first.role == "relief" else "advance",
-                    account=first.account,
-                    amount=amount,
-                    currency=currency,
-                    case=case,
-                    recipient=_str(meta, "recipient"),
-                    settlement=advance_out and first.role == "relief",
-                    pays_out=bool(out & 1),
-                    holds_out=bool(out & 2),
+                    entry,
+                    first.county,
+                    first.township,
+                    first.procedure if first.role == "relief" else "advance",
+                    first.account,
+                    amount,
+                    currency,
+                    case,
+                    _str(meta, "recipient"),
+                    advance_out and first.role == "relief",
+                    bool(out & 1),
+                    bool(out & 2),
                 )
             )
             self._positions.append(position)
         elif taken is not None:
             for (role, county), number in taken.items():
-                if number < 0:
+                if number < ZERO:
                     self._outflows.append(Outflow(position, entry, role, county, -number))
                     break
 

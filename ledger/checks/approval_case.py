@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from beancount.core import amount as bc_amount
 from beancount.core import data
 
 from ledger.books import Books
@@ -19,7 +18,6 @@ from ledger.checks import approval_meta
 from ledger.checks import cases
 from ledger.checks.cases import finding
 from ledger.checks.cases import money
-from ledger.directory import Township
 from ledger.findings import Finding
 from ledger.index import Disbursement
 
@@ -29,7 +27,7 @@ ZERO = Decimal(0)
 def check(books: Books) -> list[Finding]:
     """Return the case-level findings of the approval family."""
     view = cases.view(books)
-    records = _records(books)
+    records = books.index.approval_records
     policy = books.policy
     amounts = books.index.case_amount
     findings: list[Finding] = []
@@ -116,34 +114,3 @@ def _over_approved(
         f" of its approval record of {record.date.isoformat()}"
     )
     return [finding(books, "PAID-OVER-APPROVED", d, text, net)]
-
-
-def _records(books: Books) -> dict[tuple[str, str], data.Custom]:
-    """Return the latest well-formed `custom "approval"` record per (county, case).
-
-    The record's `township` may be the account component or the Chinese name; a record whose
-    township cannot be told, or without a case and an amount, cannot be checked against.
-    """
-    found: dict[tuple[str, str], data.Custom] = {}
-    places: dict[str, Township | None] = {}
-    for record in books.index.approval_list:
-        values = record.values
-        if len(values) < 2:
-            continue
-        case = values[0].value
-        approved = values[1].value
-        township = record.meta.get("township")
-        if (
-            not isinstance(case, str)
-            or not isinstance(approved, bc_amount.Amount)
-            or approved.number is None
-            or not isinstance(township, str)
-        ):
-            continue
-        try:
-            place = places[township]
-        except KeyError:
-            place = places[township] = books.directory.township_by_name(None, township)
-        if place is not None:
-            found[(place.county, case)] = record
-    return found

@@ -72,22 +72,32 @@ class CaseView:
         """Classify every disbursement and correction dated on or before the audit date."""
         self.books = books
         index = books.index
-        self.disbursements: list[Disbursement] = [
-            d for d in index.disbursements if "reversal" not in (d.entry.tags or ())
-        ]
+        # The index's disbursements exclude `#reversal`s: a reversal is a correction.
+        self.disbursements: list[Disbursement] = index.disbursements
         self.reversed: set[int] = set()
         self.undone: set[int] = set()
         self._reversals(index)
         self._returns(index)
-        self.by_case: dict[tuple[str, str], list[Disbursement]] = defaultdict(list)
+        self.by_case: dict[tuple[str, str], list[Disbursement]] = {}
+        gone = self.reversed | self.undone
         for d in self.disbursements:
-            if d.case and self.in_effect(d):
-                self.by_case[(d.county, d.case)].append(d)
+            if d.case and id(d.entry) not in gone:
+                group = self.by_case.get((d.county, d.case))
+                if group is None:
+                    self.by_case[(d.county, d.case)] = [d]
+                else:
+                    group.append(d)
         #: Settlement entry id -> the in-effect advance of its case it settles.
         self.advance_of: dict[int, Disbursement] = {}
         #: Ids of advances that have an in-effect settlement.
         self.settled: set[int] = set()
-        for group in self.by_case.values():
+        #: (county, case) -> its last relief payment in effect (advances excluded).
+        self.last_relief: dict[tuple[str, str], Disbursement] = {}
+        for key, group in self.by_case.items():
+            if len(group) == 1:  # Most cases: one payment, no advance to pair.
+                if group[0].procedure != "advance":
+                    self.last_relief[key] = group[0]
+                continue
             advances = [d for d in group if d.is_advance]
             for d in group:
                 if d.settlement:
@@ -95,9 +105,6 @@ class CaseView:
                     if earlier:
                         self.advance_of[id(d.entry)] = earlier[0]
                         self.settled.add(id(earlier[0].entry))
-        #: (county, case) -> its last relief payment in effect (advances excluded).
-        self.last_relief: dict[tuple[str, str], Disbursement] = {}
-        for key, group in self.by_case.items():
             relief = [d for d in group if not d.is_advance]
             if relief:
                 self.last_relief[key] = relief[-1]
