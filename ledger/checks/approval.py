@@ -20,7 +20,7 @@ from ledger.checks.cases import money
 from ledger.checks.paid_dates import PaidDates
 from ledger.checks.paid_dates import paid_dates
 from ledger.findings import Finding
-from ledger.index import Disbursement
+from ledger.money import Disbursement
 
 
 def check(books: Books) -> list[Finding]:

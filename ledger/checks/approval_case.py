@@ -19,7 +19,7 @@ from ledger.checks import cases
 from ledger.checks.cases import finding
 from ledger.checks.cases import money
 from ledger.findings import Finding
-from ledger.index import Disbursement
+from ledger.money import Disbursement
 
 ZERO = Decimal(0)
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.checks import cases
-from ledger.index import Disbursement
+from ledger.money import Disbursement
 
 BANK_STATUSES: tuple[str, ...] = ("paid", "failed", "pending", "returned")
 CATEGORIES: tuple[str, ...] = ("illness", "disaster", "accident", "education", "other")

@@ -26,8 +26,8 @@ from ledger.findings import Finding
 from ledger.findings import format_amount
 from ledger.findings import location
 from ledger.index import BookIndex
-from ledger.index import Disbursement
-from ledger.index import case_of
+from ledger.money import Disbursement
+from ledger.money import case_of
 
 ZERO = Decimal(0)
 _LINK_SAFE = re.compile(r"[A-Za-z0-9\-_/.]+")
@@ -112,7 +112,7 @@ class CaseView:
     def _reversals(self, index: BookIndex) -> None:
         wanted: dict[tuple[str, str], list[data.Transaction]] = {}
         reversals = []
-        for entry in index.reversal_entries:
+        for entry in index.money.reversal_entries:
             reverses = entry.meta.get("reverses")
             if isinstance(reverses, str):
                 date, _, case = reverses.strip().partition(" ")
@@ -140,11 +140,11 @@ class CaseView:
                     self.reversed.add(id(payments[0]))
 
     def _returns(self, index: BookIndex) -> None:
-        outflows = index.outflows
+        outflows = index.money.outflows
         if not outflows:
             return
         open_payments: dict[tuple[str, str], list[Disbursement]] = defaultdict(list)
-        payments = zip(index.positions, index.disbursements, strict=True)
+        payments = zip(index.money.positions, index.disbursements, strict=True)
         pending = next(payments, None)
         for position, entry, role, county, amount in outflows:
             # The payments booked before this transaction are the ones it may undo.

@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from ledger.books import Books
-from ledger.index import Disbursement
+from ledger.money import Disbursement
 
 _Key = tuple[str, str, str]
 
@@ -45,7 +45,7 @@ class PaidDates:
     def __init__(self, books: Books) -> None:
         """Index every entry moving money from a paying account into transit or suspense."""
         found: dict[_Key, list[datetime.date]] = defaultdict(list)
-        for entry in books.index.into_holding:
+        for entry in books.index.money.into_holding:
             for key in _keys(entry.meta):
                 found[key].append(entry.date)
         self._left = {key: sorted(dates) for key, dates in found.items()}

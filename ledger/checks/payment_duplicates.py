@@ -19,7 +19,7 @@ from ledger.checks.cases import finding
 from ledger.checks.cases import money
 from ledger.findings import Finding
 from ledger.findings import location
-from ledger.index import Disbursement
+from ledger.money import Disbursement
 
 
 def duplicate_cases(books: Books) -> list[Finding]:

@@ -59,7 +59,7 @@ def _place(entry: data.Transaction) -> tuple[str, str, Decimal, str]:
 def payee_mismatches(books: Books) -> list[Finding]:
     """Return PAYEE-MISMATCH for imported rows paid to an account holder not the payee."""
     findings: list[Finding] = []
-    for entry in books.index.with_holder:
+    for entry in books.index.money.with_holder:
         meta = entry.meta
         holder = meta.get("holder")
         agent = meta.get("agent")

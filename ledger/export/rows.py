@@ -33,7 +33,7 @@ from ledger.export.values import fen_of_text
 from ledger.export.values import meta_row
 from ledger.export.values import posting_text
 from ledger.findings import Finding
-from ledger.index import case_of
+from ledger.money import case_of
 
 _SKIP_META = frozenset({"filename", "lineno"})
 
