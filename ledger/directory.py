@@ -118,9 +118,8 @@ def _population(value: Any) -> int | None:
 def build(entries: Iterable[data.Directive]) -> Directory:
     """Return the directory of the books from their `open` entries."""
     directory = Directory()
-    for entry in entries:
-        if not isinstance(entry, data.Open):
-            continue
+    kind = data.Open
+    for entry in [e for e in entries if e.__class__ is kind]:
         info = accounts.parse(entry.account)
         if info is None:
             continue

@@ -104,6 +104,25 @@ class Policy:
         self._dates = {key: [r.date for r in bucket] for key, bucket in self._rules.items()}
         self._tier_dates = {c: sorted(sets) for c, sets in self._tiers.items()}
         self._cache: dict[tuple[Any, ...], Any] = {}
+        #: The lowest ceiling of each level in any scope and at any date: a case at or under
+        #: it is within every ceiling that can be in force, so it needs no lookup.
+        self.lowest_ceiling: dict[str, Decimal] = {}
+        for (kind, level, _, _), bucket in self._rules.items():
+            if kind == "relief-authority":
+                lowest = min(r.values[-1] for r in bucket)
+                self.lowest_ceiling[level] = min(lowest, self.lowest_ceiling.get(level, lowest))
+        #: The settings with a single directive (the seed's): in force everywhere, always.
+        self.fixed: dict[str, Setting] = {}
+        for (kind, level, county, procedure), bucket in self._rules.items():
+            alone = len(bucket) == 1 and not level and not county and not procedure
+            alone = alone and kind != "relief-authority"  # Its values hold the level too.
+            if alone and sum(1 for key in self._rules if key[0] == kind) == 1:
+                self.fixed[kind] = Setting(bucket[0].values, bucket[0].currency, bucket[0])
+        only = [(scope, day) for scope, days in self._tier_dates.items() for day in days]
+        #: The tier set in force for every county at every date, when there is only one.
+        self.single_tiers: TierSet | None = (
+            self.tiers(only[0][0] or "", only[0][1]) if len(only) == 1 else None
+        )
 
     def _latest(self, key: _Key, on: datetime.date) -> Rule | None:
         dates = self._dates.get(key)
@@ -196,8 +215,10 @@ def build(
     rules: list[Rule] = list(policy_rules.SEED_RULES)
     findings: list[Finding] = []
     own: list[Rule] = []
-    for entry in entries:
-        if not policy_rules.is_policy(entry) or entry.date > as_of:
+    custom, kinds = data.Custom, policy_rules.KINDS
+    # A comprehension on the class first: most entries are transactions, looked at no further.
+    for entry in [e for e in entries if e.__class__ is custom and e.type in kinds]:
+        if entry.date > as_of:
             continue
         parsed = policy_rules.parse(entry, county_set)
         if isinstance(parsed, Finding):

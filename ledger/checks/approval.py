@@ -30,6 +30,8 @@ def check(books: Books) -> list[Finding]:
     findings: list[Finding] = []
     undone = view.reversed
     clean = approval_meta.clean
+    fixed = books.policy.fixed.get("notice-days")
+    notice_days = int(fixed.value) if fixed is not None else 0
     for d in view.disbursements:
         entry = d.entry
         if id(entry) in undone:
@@ -58,7 +60,8 @@ def check(books: Books) -> list[Finding]:
             if (
                 approved is None
                 or not isinstance(notice, datetime.date)
-                or books.policy.days("notice-days", d.county, approved) > (approved - notice).days
+                or (notice_days or books.policy.days("notice-days", d.county, approved))
+                > (approved - notice).days
             ):
                 findings.extend(_notice(books, d))
     findings.extend(approval_case.check(books))

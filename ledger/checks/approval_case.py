@@ -30,31 +30,36 @@ def check(books: Books) -> list[Finding]:
     records = books.index.approval_records
     policy = books.policy
     amounts = books.index.case_amount
+    lowest = policy.lowest_ceiling
+    single_tiers = policy.single_tiers
     findings: list[Finding] = []
-    # Each rule asks its cheap question first (the limit, the band, the approved amount);
-    # only a case that may break it goes through the rule's own function, which decides.
+    # Each rule asks its cheap question first (the lowest ceiling there is, the band, the
+    # approved amount); only a case that may break it goes through the rule's own function,
+    # which decides with the policy in force on its date.
     for key, last in view.last_relief.items():
         net = amounts.get(key, ZERO)
         if net <= ZERO:
             continue
         meta = last.entry.meta
-        on = meta.get("approved")
-        if not isinstance(on, datetime.date):
-            on = last.entry.date
         level = meta.get("approval")
-        if level == "township" or level == "county":
-            ceiling = policy.authority(level, last.county, last.procedure, on)
-            if ceiling is not None and net > ceiling.value:
-                findings.extend(_authority(books, last, net, on))
+        if (level == "township" or level == "county") and net > lowest.get(level, net):
+            findings.extend(_authority(books, last, net, _on(last)))
         ratio = meta.get("ratio")
         if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
-            tier = policy.tiers(last.county, on).find(ratio)
+            tiers = single_tiers or policy.tiers(last.county, _on(last))
+            tier = tiers.find(ratio)
             if tier is None or not tier.minimum <= net <= tier.maximum:
-                findings.extend(_tier(books, last, net, on))
+                findings.extend(_tier(books, last, net, _on(last)))
         record = records.get(key)
         if record is not None and net > record.values[1].value.number:
             findings.extend(_over_approved(books, last, net, record))
     return findings
+
+
+def _on(d: Disbursement) -> datetime.date:
+    """Return the date whose policy applies: `approved`, else the payment's own date."""
+    on = d.entry.meta.get("approved")
+    return on if isinstance(on, datetime.date) else d.entry.date
 
 
 def _authority(books: Books, d: Disbursement, net: Decimal, on: datetime.date) -> list[Finding]:

@@ -1,0 +1,54 @@
+"""Approval checks under the books' own policy: the short cuts must follow every override.
+
+The checks skip the policy lookup where the seed alone decides (one notice-days directive, one
+tier set) or where a case is under the lowest ceiling of its level; these tests make the books
+override each of those, so the short cut must notice and ask the policy.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from test_checks_approval import Load
+from test_checks_approval import assert_one
+from test_checks_approval import general
+from test_checks_approval import run
+from test_checks_approval import small
+
+
+def test_a_lower_township_ceiling_of_the_books_is_applied(books_from: Load) -> None:
+    policy = '2017-01-01 custom "relief-authority" "township" 300.00 CNY\n  county: "Yingze"\n'
+    assert run(books_from, policy + small("2018-03-05", "300.00")) == []
+    f = assert_one(run(books_from, policy + small("2018-03-05", "300.01")), "OVER-AUTHORITY",
+                   "YZ-001", "300.01")
+    assert f.message.endswith("township ceiling 300.00 CNY (policy of 2017-01-01)")
+
+
+def test_a_county_notice_days_override_is_applied(books_from: Load) -> None:
+    policy = '2017-01-01 custom "notice-days" 12\n  county: "Yingze"\n'
+    ten_days = general("2018-03-05", "2000.00", "1.5")  # Notice 10 days before approval.
+    assert run(books_from, ten_days) == []
+    f = assert_one(run(books_from, policy + ten_days), "NOTICE-MISSING", "YZ-G-1", "2000.00")
+    assert "fewer than the 12 notice days (policy of 2017-01-01)" in f.message
+    later = general("2016-12-30", "2000.00", "1.5")  # Approved before the override.
+    assert run(books_from, policy + later) == []
+
+
+def test_a_tier_set_of_the_books_replaces_the_seed(books_from: Load) -> None:
+    tiers = "".join(
+        f'2017-01-01 custom "relief-tier" {a} {b} {lo} CNY {hi} CNY\n'
+        for a, b, lo, hi in ((1, 2, "0.00", "2000.00"), (2, 4, "2000.00", "8000.00"))
+    )
+    paid = general("2018-03-05", "2500.00", "1.5")
+    assert run(books_from, paid) == []  # Within the seed's tier 1-2 (0-3000).
+    f = assert_one(run(books_from, tiers + paid), "TIER-MISMATCH", "YZ-G-1", "2500.00")
+    assert "outside the band 0.00–2000.00 CNY of tier 1–2 (policy of 2017-01-01)" in f.message
+    early = general("2016-06-05", "2500.00", "1.5")  # The seed's set was in force then.
+    assert run(books_from, tiers + early) == []
+    assert run(books_from, tiers + general("2018-03-05", "5000.00", "3.5")) == []
+
+
+def test_dates_of_the_short_cuts_are_the_approved_dates(books_from: Load) -> None:
+    policy = '2018-03-01 custom "relief-authority" "township" 300.00 CNY\n'
+    approved_before = small("2018-03-05", "400.00", approved=datetime.date(2018, 2, 27))
+    assert run(books_from, policy + approved_before) == []
