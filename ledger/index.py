@@ -67,11 +67,6 @@ class BookIndex:
         return self.money.case_amount
 
     @property
-    def case_entries(self) -> dict[tuple[str, str], list[data.Transaction]]:
-        """Return the transactions posting relief expense per (county, case)."""
-        return self.money.case_entries
-
-    @property
     def reversed(self) -> set[tuple[str, str]]:
         """Return (date, case) of every transaction reversed by a `#reversal`."""
         return self.money.reversed

@@ -116,9 +116,8 @@ class Money:
         #: The disbursements, in book order, and each one's position in the transactions.
         self.disbursements: list[Disbursement] = []
         self.positions: list[int] = []
-        #: The net relief expense per (county, case), and the transactions posting it.
+        #: The net relief expense per (county, case).
         self.case_amount: dict[tuple[str, str], Decimal] = {}
-        self.case_entries: dict[tuple[str, str], list[data.Transaction]] = {}
         #: (date, case) named by the `reverses` of every `#reversal`.
         self.reversed: set[tuple[str, str]] = set()
         #: Transactions tagged `#reversal`.
@@ -173,11 +172,6 @@ class Money:
             if role == "relief":
                 key = (info.county, case)
                 self.case_amount[key] = self.case_amount.get(key, ZERO) + number
-                same_case = self.case_entries.get(key)
-                if same_case is None:
-                    self.case_entries[key] = [entry]
-                elif same_case[-1] is not entry:
-                    same_case.append(entry)
             elif role != "advances":
                 continue
             if number > ZERO:
