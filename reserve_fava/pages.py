@@ -44,8 +44,10 @@ class ReserveDashboard(ReservePage):
 
         def make() -> dict[str, Any]:
             report = self.state.report_for(self.ledger, start, end)
-            books = self.state.books(self.ledger, self.state.as_of())
-            return {"rows": views.dashboard(report, books), "currency": report.currency}
+            return {
+                "rows": self.state.dashboard_for(self.ledger, start, end),
+                "currency": report.currency,
+            }
 
         return {"start": start, "end": end, **self.safely(make)}
 

@@ -38,6 +38,7 @@ from ledger.findings import sort_key
 from ledger.plugin import no_gc
 from ledger.report_rows import Report
 from reserve_fava import config as config_mod
+from reserve_fava import views
 
 if TYPE_CHECKING:
     from fava.core import FavaLedger
@@ -158,6 +159,16 @@ class State:
             fava_ledger,
             ("report", start, end),
             lambda: reports_mod.township_report(books, start, end),
+        )
+
+    def dashboard_for(
+        self, fava_ledger: FavaLedger, start: datetime.date, end: datetime.date
+    ) -> list[views.DashboardRow]:
+        """Return the dashboard lines of a date range (cached like the report they show)."""
+        report = self.report_for(fava_ledger, start, end)
+        books = self.books(fava_ledger, self.as_of())
+        return self._cached(
+            fava_ledger, ("dashboard", start, end), lambda: views.dashboard(report, books)
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -48,6 +49,21 @@ class DashboardRow:
     bar: Decimal
     overdrawn: bool
     idle: bool
+
+    @functools.cached_property
+    def cells(self) -> tuple[str, ...]:
+        """Return the money columns as written, formatted once (the lines are cached).
+
+        Allocated, small, general, emergency, paid, advances outstanding, in transit, balance.
+        """
+        row = self.row
+        return tuple(
+            money(amount)
+            for amount in (
+                row.allocated, row.small, row.general, row.emergency, row.paid, row.advances,
+                row.in_transit, row.balance,
+            )
+        )
 
     @property
     def kind(self) -> str:
