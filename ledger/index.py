@@ -45,6 +45,8 @@ class BookIndex:
         #: The latest well-formed record (a case, an amount, a known township) per (county,
         #: case): what a case's payments are checked against (PAID-OVER-APPROVED).
         self.approval_records: dict[tuple[str, str], data.Custom] = {}
+        #: The amount of each of those records (a case's payments are compared with it).
+        self.approved_amounts: dict[tuple[str, str], Decimal] = {}
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
         self.customs: dict[str, list[data.Custom]] = defaultdict(list)
@@ -113,6 +115,7 @@ class BookIndex:
             amount = values[1].value
             if isinstance(amount, Amount) and amount.number is not None:
                 self.approval_records[key] = entry
+                self.approved_amounts[key] = amount.number
 
     def is_explained(self, code: str, subject: str) -> bool:
         """Return True if an `explained` entry covers this code and case (or account)."""

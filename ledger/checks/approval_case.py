@@ -27,7 +27,7 @@ ZERO = Decimal(0)
 def check(books: Books) -> list[Finding]:
     """Return the case-level findings of the approval family."""
     view = cases.view(books)
-    records = books.index.approval_records
+    approved = books.index.approved_amounts
     policy = books.policy
     amounts = books.index.case_amount
     lowest = policy.lowest_ceiling
@@ -50,9 +50,9 @@ def check(books: Books) -> list[Finding]:
             tier = tiers.find(ratio)
             if tier is None or not tier.minimum <= net <= tier.maximum:
                 findings.extend(_tier(books, last, net, _on(last)))
-        record = records.get(key)
-        if record is not None and net > record.values[1].value.number:
-            findings.extend(_over_approved(books, last, net, record))
+        limit = approved.get(key)
+        if limit is not None and net > limit:
+            findings.extend(_over_approved(books, last, net, books.index.approval_records[key]))
     return findings
 
 
