@@ -68,3 +68,18 @@ def test_a_file_gone_since_the_load_is_scanned_entry_by_entry(tmp_path: Path) ->
     books = books_mod.load(main, AS_OF)
     (tmp_path / "2020.beancount").unlink()
     assert [f.date for f in pii.findings(books)] == ["2020-03-01"]
+
+
+def test_text_beancount_writes_for_a_pad_is_scanned(tmp_path: Path) -> None:
+    # The padding transaction's narration names the balance: text that is in no file.
+    main = tmp_path / "main.beancount"
+    main.write_text(
+        PRELUDE
+        + "2020-01-01 open Assets:Other CNY\n2020-01-01 open Equity:Other CNY\n"
+        + "2020-01-02 pad Assets:Other Equity:Other\n"
+        + f"2020-01-03 balance Assets:Other  {CARD}.00 CNY\n",
+        encoding="utf-8",
+    )
+    found = pii.findings(books_mod.load(main, AS_OF))
+    assert [(f.code, f.date) for f in found] == [("PII-EXPOSED", "2020-01-02")]
+    assert "narration of this transaction" in found[0].message

@@ -10,8 +10,9 @@ entry holds one. Looking at every string of every entry in Python costs several 
 an entry; finding runs of 16 digits in the books' files costs a few nanoseconds a byte (the
 bytes are mapped to "digit or not" with `bytes.translate`, then searched with `bytes.find`).
 Only the entries whose lines hold such a run, and the entries that did not come from a file
-of the books (made by a plugin, or from a file that can no longer be read), are then examined
-string by string. Every string the parser took from a file is in that file's text, so the
+of the books (made by a plugin, or from a file that can no longer be read) or whose text
+Beancount wrote (the narration of a `pad`'s padding transaction), are then examined string by
+string. Every string the parser took from a file is in that file's text, so the
 pre-filter cannot miss one; a plugin that writes new strings into an entry read from a file
 is outside what the books hold, and outside this scan.
 """
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from beancount.core import data
+from beancount.core import flags
 
 from ledger import recipients
 from ledger.books import Books
@@ -128,10 +130,10 @@ def _suspects(books: Books) -> list[data.Directive]:
     for entry in books.entries:
         meta = entry.meta
         name = meta.get("filename") if meta else None
-        if name in hits:
+        if name not in readable or getattr(entry, "flag", None) == flags.FLAG_PADDING:
+            suspects.append(entry)  # Not read from a file, or written by Beancount's pad.
+        elif name in hits:
             in_hit_files[name].append(entry)
-        elif name not in readable:
-            suspects.append(entry)
     for name, entries in in_hit_files.items():
         entries.sort(key=lambda e: e.meta.get("lineno", 0))
         starts = [e.meta.get("lineno", 0) for e in entries]
