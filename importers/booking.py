@@ -154,19 +154,11 @@ class Booker:
     ) -> None:
         """Book a request or result file's rows."""
         payer = self._payer(bank)
-        cards = [self.hasher.card(row.card) for row in bank.rows]
+        cards = self.hasher.cards([row.card for row in bank.rows])
         ids = identity.row_ids(
             bank.batch, zip(cards, (r.amount for r in bank.rows), strict=True)
         )
-        row_booker = RowBooker(self, bank, payer)
-        for number, (row, card, row_id) in enumerate(
-            zip(bank.rows, cards, ids, strict=True)
-        ):
-            row_booker.book(row, card, row_id)
-            if progress is not None and number % 1000 == 999:
-                progress(1000)
-        if progress is not None:
-            progress(len(bank.rows) % 1000)
+        RowBooker(self, bank, payer).book_rows(cards, ids, progress)
         self.outcome.files.append(
             {
                 "path": bank.path,

@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import hashlib
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 #: A metadata value as written: string, number, date.
@@ -52,6 +53,8 @@ class Draft:
       amount: the custom's amount (customs).
       source: the input file, for messages.
       row: the input row, for messages.
+      text: the entry's text when booking rendered it already (`importers.bank_text`),
+        else "" (then `importers.render.entry_text` writes it).
 
     """
 
@@ -59,7 +62,7 @@ class Draft:
     county: str
     target: str
     directive: str
-    meta: tuple[tuple[str, Value], ...]
+    meta: Sequence[tuple[str, Value]]
     flag: str = "*"
     payee: str = ""
     narration: str = ""
@@ -69,6 +72,7 @@ class Draft:
     amount: Decimal = Decimal(0)
     source: str = ""
     row: int = 0
+    text: str = ""
 
     @property
     def path(self) -> str:

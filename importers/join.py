@@ -46,6 +46,7 @@ class Joiner:
         )
         self.by_name: dict[tuple[str, str, Decimal], list[Approval]] = defaultdict(list)
         self.taken: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO, taken)
+        self.counties: set[str] = set()  # those with any approval: others join nothing
         for approval in approvals:
             self.add(approval)
 
@@ -55,6 +56,7 @@ class Joiner:
         if key in self.by_case:
             return
         self.by_case[key] = approval
+        self.counties.add(approval.county)
         if approval.recipient:
             self.by_recipient[
                 (approval.county, approval.recipient, approval.amount)
@@ -77,6 +79,8 @@ class Joiner:
         self, county: str, memo: str, recipient: str, name: str, amount: Decimal
     ) -> tuple[Approval | None, str]:
         """Return the approval a row joins (or None) and a note on a case left unjoined."""
+        if county not in self.counties:
+            return None, ""  # a result file imported before (or without) its register
         note = ""
         for token in memo_tokens(memo):
             approval = self.by_case.get((county, token))

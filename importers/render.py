@@ -10,6 +10,7 @@ what this module writes with `beancount.parser.parser`.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from collections.abc import Iterable
 from decimal import Decimal
@@ -24,10 +25,17 @@ from importers.drafts import Draft
 from importers.drafts import Value
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": " ", "\r": " "})
+_SPECIAL = re.compile(r'[\\"\n\r]')
+
+
+#: Returns a match when a text needs escaping in a string literal (None: quote it as is).
+needs_escape = _SPECIAL.search
 
 
 def quote(text: str) -> str:
     """Return text as a Beancount string literal (escaped, on one line)."""
+    if _SPECIAL.search(text) is None:
+        return '"' + text + '"'  # the usual case: a search is cheaper than a translate
     return '"' + text.translate(_ESCAPES) + '"'
 
 
@@ -74,8 +82,8 @@ def entry_text(draft: Draft) -> str:
 
 
 def render(drafts: Iterable[Draft]) -> str:
-    """Return entries' text, one blank line between entries."""
-    return "\n".join(entry_text(draft) for draft in drafts)
+    """Return entries' text, one blank line between entries (a draft's own text if it has one)."""
+    return "\n".join([draft.text or entry_text(draft) for draft in drafts])
 
 
 def to_directive(draft: Draft, filename: str, lineno: int) -> data.Directive:

@@ -43,6 +43,8 @@ Cell = (
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SNIFF_LINES = 20
+_SNIFF_CHUNK = 1 << 16
+_LAST_SHEET: dict[str, list[tuple[int, Sequence[Cell]]]] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +91,12 @@ def decode(path: str, data: bytes) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """Return `|`, `,` or tab: the one most frequent in the first lines of the text."""
-    head = "\n".join(text.splitlines()[:_SNIFF_LINES])
+    # Splitting a 100,000-line text to keep 20 lines costs more than the reading: split a
+    # chunk, and the whole text only if the chunk holds no more than those lines.
+    lines = text[:_SNIFF_CHUNK].splitlines()
+    if len(lines) <= _SNIFF_LINES and len(text) > _SNIFF_CHUNK:
+        lines = text.splitlines()
+    head = "\n".join(lines[:_SNIFF_LINES])
     counts = {delim: head.count(delim) for delim in ("|", ",", "\t")}
     return max(counts, key=lambda delim: counts[delim])
 
@@ -122,10 +129,11 @@ def _sheet_rows(path: str) -> list[tuple[int, Sequence[Cell]]]:
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 continue  # a hidden sheet is not what the clerk sees
             data = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            # `count` compares in C: a row is kept unless every cell is "".
             rows: list[tuple[int, Sequence[Cell]]] = [
                 (number, cells)
                 for number, cells in enumerate(data, start=1)
-                if any(cell != "" for cell in cells)
+                if cells.count("") != len(cells)
             ]
             if rows:
                 return rows
@@ -152,10 +160,16 @@ def read_table(path: str | Path, limit: int | None = None) -> Table:
         raise InputError(name, f"cannot read the file: {exc.strerror}") from None
     digest = hashlib.sha256(data).hexdigest()
     rows: list[tuple[int, Sequence[Cell]]]
-    if data.startswith(_ZIP):
-        fmt, rows = "xlsx", _sheet_rows(name)
-    elif data.startswith(_OLE2):
-        fmt, rows = "xls", _sheet_rows(name)
+    if data.startswith((_ZIP, _OLE2)):
+        fmt = "xlsx" if data.startswith(_ZIP) else "xls"
+        # Identifying a file reads its first rows, then the import reads it all; calamine
+        # parses a whole sheet either way (half a second at 100,000 rows), so the last
+        # sheet read is kept, by the hash of its bytes, for the next read of the same file.
+        cached = _LAST_SHEET.pop(digest, None)
+        rows = cached if cached is not None else _sheet_rows(name)
+        if limit is not None:
+            _LAST_SHEET.clear()
+            _LAST_SHEET[digest] = rows
     else:
         text = decode(name, data)
         delimiter = sniff_delimiter(text)
