@@ -159,12 +159,35 @@ class _Rows:
         )
 
     def _pair(self, link: str, events: list[_Event], place: tuple[str, str]) -> AdvanceRow:
-        """Return the row of the usual advance: paid one day, settled or recovered later."""
-        (_, _, advanced, entry, _), (day, kind, number, closer, _) = events
+        """Return the row of the usual advance: paid one day, settled or recovered later.
+
+        The row `make` would make, built in place: most advances are this one.
+        """
+        (paid_on, _, advanced, entry, _), (day, kind, number, closer, _) = events
         left = advanced - number
-        totals = (advanced, number, ZERO) if kind == "settle" else (advanced, ZERO, number)
-        cleared = (day, closer, closer if left < 0 else None) if left <= 0 else (None,) * 3
-        return self.make(link, events, place, entry, totals, cleared)
+        county, township, name = self.place(place[0])
+        deadline, policy, due = self.deadline(county, paid_on)
+        cleared = left <= ZERO
+        return AdvanceRow(
+            link,
+            case_of(entry) or case_of(closer) or link[len(LINK_PREFIX) :],
+            county,
+            township,
+            name,
+            place[1],
+            paid_on,
+            due,
+            deadline,
+            policy,
+            advanced,
+            number if kind == "settle" else ZERO,
+            ZERO if kind == "settle" else number,
+            day if cleared else None,
+            entry,
+            closer if cleared else None,
+            closer if left < ZERO else None,
+            self.books.as_of,
+        )
 
     def make(
         self,
@@ -208,14 +231,10 @@ def compute(books: Books) -> list[AdvanceRow]:
     places: dict[str, tuple[str, str]] = {}
     prefix = LINK_PREFIX
     under = _UNDER
-    as_of = books.as_of
-    # The entries themselves, not `books.index`: matching must not wait for the full index.
-    for entry in books.entries:
-        if entry.date > as_of:
-            break
-        links = getattr(entry, "links", None)
-        if not links or not isinstance(entry, data.Transaction):
-            continue
+    # The linked transactions of the shared postings view (`books.postings`), not
+    # `books.index`: matching must not wait for the full index.
+    for entry in books.postings.linked:
+        links = entry.links
         if len(links) == 1:
             (link,) = links
             if not link.startswith(prefix):
@@ -243,7 +262,7 @@ def compute(books: Books) -> list[AdvanceRow]:
                 and units.number
             ):
                 number = units.number
-                if number > 0:
+                if number > ZERO:
                     found.append((entry.date, "advance", number, entry, False))
                 elif other.account.startswith("Expenses:Relief:"):
                     found.append((entry.date, "settle", -number, entry, False))

@@ -45,7 +45,7 @@ def last_completed_year(books: Books) -> int | None:
     """Return the last year completed by the audit date that holds any transaction."""
     as_of = books.as_of
     completed = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
-    for entry in reversed(books.index.transactions):
+    for entry in reversed(books.postings.transactions):
         if entry.date.year <= completed:
             return int(entry.date.year)
     return None
@@ -98,13 +98,16 @@ class TownshipYears:
 def collect(books: Books) -> dict[tuple[str, str], TownshipYears]:
     """Return the allocations and returns of every township, by (county, township)."""
     found: dict[tuple[str, str], TownshipYears] = {}
-    for entry in books.index.transactions:
-        tags = entry.tags
-        if not tags:
-            continue
-        allocation = "allocation" in tags
-        if not allocation and "reserve-return" not in tags:
-            continue
+    view = books.postings
+    # Only transactions posting to a reserve count: found from the reserves' own postings.
+    positions = [
+        position
+        for account in view.accounts(_is_reserve)
+        for position, entry, *_ in view.by_account[account]
+        if entry.tags and ("allocation" in entry.tags or "reserve-return" in entry.tags)
+    ]
+    for entry in view.touching(positions):
+        allocation = "allocation" in entry.tags
         year = period_year(entry)
         for posting in entry.postings:
             info = accounts.parse(posting.account)
@@ -130,3 +133,8 @@ def collect(books: Books) -> dict[tuple[str, str], TownshipYears]:
                 if entry.date.year > year:
                     place.returned_later[year] += units.number
     return found
+
+
+def _is_reserve(account: str) -> bool:
+    info = accounts.parse(account)
+    return info is not None and info.role == "reserve"

@@ -29,6 +29,7 @@ from ledger.findings import ReserveError
 
 if TYPE_CHECKING:
     from ledger.index import BookIndex
+    from ledger.postings import Postings
 
 _FATAL_LOAD = ("does not exist", "does not match any files", "Duplicate filename parsed")
 
@@ -85,6 +86,13 @@ class Books:
         from ledger.index import BookIndex
 
         return BookIndex(self)
+
+    @functools.cached_property
+    def postings(self) -> Postings:
+        """Return the postings by account, one pass shared by the money checks."""
+        from ledger.postings import Postings
+
+        return Postings(self)
 
     @property
     def root(self) -> Path:

@@ -43,20 +43,6 @@ def allowed(receiver: AccountInfo | None, payer: AccountInfo) -> bool:
     )
 
 
-def _forbidden(
-    entry: data.Transaction, payers: list[AccountInfo], infos: dict[str, AccountInfo | None]
-) -> list[data.Posting]:
-    found = []
-    for posting in entry.postings:
-        units = posting.units
-        if units is None or units.number is None or units.number <= 0:
-            continue
-        receiver = infos[posting.account]
-        if not any(allowed(receiver, payer) for payer in payers):
-            found.append(posting)
-    return found
-
-
 def _finding(
     books: Books, entry: data.Transaction, payer: AccountInfo, bad: list[data.Posting]
 ) -> Finding:
@@ -95,23 +81,47 @@ def _finding(
 
 def misuse(books: Books) -> list[Finding]:
     """Return RESERVE-MISUSE for each transaction paying a reserve or cash out elsewhere."""
-    infos: dict[str, AccountInfo | None] = {}
+    view = books.postings
+    # Only the transactions with a negative posting to a reserve or cash account can pay out
+    # of one: they are found from those accounts' postings, not by walking every posting.
+    positions = []
+    for account in view.accounts(_paying):
+        for position, _, _, number, _, _ in view.by_account[account]:
+            if number is not None and number < 0:
+                positions.append(position)
+    parse = accounts.parse
+    # (receiver, payer) -> allowed: the same few pairs come back in every transaction.
+    verdicts: dict[tuple[str, str], bool] = {}
     found = []
-    for entry in books.index.transactions:
+    for entry in view.touching(positions):
         payers: list[AccountInfo] = []
+        receivers: list[data.Posting] = []
         for posting in entry.postings:
-            account = posting.account
-            if account not in infos:
-                infos[account] = accounts.parse(account)
-            info = infos[account]
-            if info is None or info.role not in PAYING_ROLES:
-                continue
             units = posting.units
-            if units is not None and units.number is not None and units.number < 0:
-                payers.append(info)
-        if not payers:
-            continue
-        bad = _forbidden(entry, payers, infos)
+            if units is None or units.number is None:
+                continue
+            if units.number > 0:
+                receivers.append(posting)
+            elif units.number < 0:
+                info = parse(posting.account)
+                if info is not None and info.role in PAYING_ROLES:
+                    payers.append(info)
+        bad = []
+        for posting in receivers:
+            for payer in payers:
+                pair = (posting.account, payer.account)
+                verdict = verdicts.get(pair)
+                if verdict is None:
+                    verdict = verdicts[pair] = allowed(parse(posting.account), payer)
+                if verdict:
+                    break
+            else:
+                bad.append(posting)
         if bad:
             found.append(_finding(books, entry, payers[0], bad))
     return found
+
+
+def _paying(account: str) -> bool:
+    info = accounts.parse(account)
+    return info is not None and info.role in PAYING_ROLES

@@ -102,19 +102,18 @@ def unlinked(books: Books) -> list[Finding]:
     """Return ADVANCE-UNLINKED for postings to `Assets:Advances` without one `^adv-` link."""
     found = []
     directory = books.directory
-    prefix = advances.ADVANCES
-    for entry in books.index.transactions:
-        for posting in entry.postings:
-            if posting.account.startswith(prefix):
-                break
-        else:
-            continue
+    view = books.postings
+    # The transactions posting to advances, from those accounts' own postings.
+    touching = view.touching(
+        position
+        for account in view.accounts(advances.is_advances_account)
+        for position, *_ in view.by_account[account]
+    )
+    for entry in touching:
         links = advances.adv_links(entry) if entry.links else []
         if len(links) == 1:
             continue
         postings = [p for p in entry.postings if advances.is_advances_account(p.account)]
-        if not postings:
-            continue
         numbers = [
             p.units.number for p in postings if p.units and p.units.number is not None
         ]

@@ -172,7 +172,7 @@ def overdrawn(books: Books, balances: balances_mod.Balances) -> list[Finding]:
     found = []
     for role in ("treasury", "reserve", "cash"):
         for account, currency in balances.keys(role):
-            for day in balances.days[(account, currency)]:
+            for day in balances.series(account, currency):
                 if day.balance >= 0:
                     continue
                 found.append(

@@ -7,8 +7,9 @@ returned payment (or a `custom "payout-failed"` record) must be paid again withi
 deadline: otherwise the household approved for relief never received it.
 
 Money in transit for a case is resolved by a later entry with the same `batch` and `case`:
-the InTransit postings are summed per (account, batch, case), never matched by amount. The
-deadline is the policy in force on the day the money went in (or failed).
+the InTransit postings are summed per (account, batch, case), never matched by amount
+(`ledger.in_transit`). The deadline is the policy in force on the day the money went in (or
+failed). Both checks read the shared view `books.postings`, not the full index.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from typing import NamedTuple
 
 from ledger import accounts
+from ledger import in_transit
 from ledger.books import Books
 from ledger.findings import Finding
 from ledger.findings import format_amount
@@ -86,40 +88,8 @@ def _deadline(books: Books, county: str, on: datetime.date) -> tuple[int, str]:
 
 def transit_overdue(books: Books) -> list[Finding]:
     """Return TRANSIT-OVERDUE for money of a (batch, case) in transit past the deadline."""
-    # (account, currency, batch, case) -> [balance, the entry that put the money in]
-    groups: dict[tuple[str, str, str, str], list[Any]] = {}
-    prefix = "Assets:InTransit:"
-    # The hot loop of the family (every posting of the books): attribute and method
-    # lookups are kept out of it, and the per-posting work is done only for in-transit ones.
-    for entry in books.index.transactions:
-        for posting in entry.postings:
-            if not posting.account.startswith(prefix):
-                continue
-            units = posting.units
-            if units is None or units.number is None:
-                continue
-            meta = posting.meta
-            batch = meta.get("batch") if meta else None
-            if not isinstance(batch, str) or not batch:
-                batch = _text(entry.meta.get("batch"))
-            case = meta.get("case") if meta else None
-            if not isinstance(case, str) or not case:
-                case = case_of(entry)
-            key = (posting.account, units.currency, batch, case)
-            state = groups.get(key)
-            if state is None:
-                groups[key] = [units.number, entry if units.number else None]
-                continue
-            was = state[0]
-            state[0] = was + units.number
-            if not state[0]:
-                state[1] = None
-            elif not was:
-                state[1] = entry
     found = []
-    for (account, currency, batch, case), (balance, start) in groups.items():
-        if balance <= 0 or start is None:
-            continue
+    for account, currency, batch, case, balance, start in in_transit.waiting(books):
         place = _place(books, accounts.parse(account))
         days, origin = _deadline(books, place.county, start.date)
         waited = (books.as_of - start.date).days
@@ -155,10 +125,12 @@ class _Failure(NamedTuple):
 def _failures(books: Books) -> list[_Failure]:
     """Return the failed and returned payments and the `payout-failed` records."""
     found = []
-    for entry in books.index.transactions:
-        status = entry.meta.get("bank-status")
-        if status not in FAILED:
-            continue
+    view = books.postings
+    transactions = view.transactions
+    statuses = view.columns(*in_transit.COLUMNS)[0]
+    for position in [i for i, status in enumerate(statuses) if status in FAILED]:
+        entry = transactions[position]
+        status = statuses[position]
         amount = ZERO
         currency = ""
         place_info = None
@@ -186,7 +158,7 @@ def _failures(books: Books) -> list[_Failure]:
                 what,
             )
         )
-    records = books.index.customs.get("payout-failed", [])
+    records = view.customs("payout-failed")
     approvals = (
         {}
         if not records
@@ -241,9 +213,12 @@ def reissue_overdue(books: Books) -> list[Finding]:
         f.case: [] for f in failures if f.case
     }
     # A walk over the transactions of those cases only, not the whole disbursement index.
-    for entry in books.index.transactions if paid else ():
-        case = entry.meta.get("case")
-        if case not in paid or "reversal" in (entry.tags or ()):
+    view = books.postings
+    cases = view.columns(*in_transit.COLUMNS)[2] if paid else []
+    for position in [i for i, case in enumerate(cases) if case in paid]:
+        entry = view.transactions[position]
+        case = cases[position]
+        if "reversal" in (entry.tags or ()):
             continue
         county = _paid_county(entry)
         if county is None:
