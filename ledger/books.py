@@ -60,11 +60,17 @@ class Books:
     ) -> None:
         """Keep the entries; the views are computed on first use."""
         # Beancount gives a `custom` written without values `values=None`: make it a list
-        # once here, so that no check has to remember it.
-        self.entries = [
-            e._replace(values=[]) if isinstance(e, data.Custom) and e.values is None else e
-            for e in entries
-        ]
+        # once here, so that no check has to remember it. (Rare: the list is kept as given
+        # unless one is found; the books' entries are never changed in place.)
+        custom = data.Custom
+        if any([e.__class__ is custom and e.values is None for e in entries]):
+            entries = [
+                e._replace(values=[]) if e.__class__ is custom and e.values is None else e
+                for e in entries
+            ]
+        self.entries: list[data.Directive] = (
+            entries if isinstance(entries, list) else list(entries)
+        )
         self.options = options
         self.as_of = as_of
         self.main_file = main_file

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
-from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -49,7 +48,6 @@ class BookIndex:
         self.approved_amounts: dict[tuple[str, str], Decimal] = {}
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
-        self.customs: dict[str, list[data.Custom]] = defaultdict(list)
         self._counties: dict[str, str] = {}
         self._build()
 
@@ -89,7 +87,6 @@ class BookIndex:
         approval = self._approval
         for entry in [e for e in head if e.__class__ is custom]:
             kind = entry.type
-            self.customs[kind].append(entry)
             if kind == "approval":
                 approval(entry)
             elif kind == "explained" and len(entry.values) >= 2:
