@@ -15,31 +15,35 @@ A bank row moves money according to what the books already hold for its identity
 | paid | returned, failed | relief / advance / suspense → paying account (`returned`) |
 | anything else | | nothing (already booked) |
 
-Entries carry their text, built while booking (`importers.bank_text`).
+Entries carry their text, built while booking (`importers.bank_text`). Sending and paying
+(almost every row) are booked in one loop here; returns and failures by the methods of
+`importers.bank_returns`.
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections.abc import Callable
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from importers import identity
 from importers.bank_file import BankFile
 from importers.bank_file import BankRow
+from importers.bank_returns import NARRATION
+from importers.bank_returns import QUOTED
+from importers.bank_returns import UNJOINED
+from importers.bank_returns import ZERO
+from importers.bank_returns import ReturnRows
 from importers.bank_text import BankText
-from importers.bank_text import MetaText
+from importers.bank_text import LazyMeta
 from importers.drafts import Approval
 from importers.drafts import Draft
-from importers.drafts import Value
 from importers.drafts import advance_link
 from importers.errors import InputError
 from importers.identity import Booked
 from importers.identity import RowId
-from importers.outcome import Failure
 from importers.payer import Payer
+from importers.render import needs_escape
 from importers.render import quote
 from ledger import accounts
 
@@ -60,29 +64,24 @@ ACTIONS: dict[tuple[str | None, str], str] = {
     ("paid", "returned"): "return",
     ("paid", "failed"): "return",
 }
-ZERO = Decimal(0)
-_NARRATION = {
-    "request": "代发报盘",
-    "pending": "代发处理中",
-    "paid": "代发成功",
-    "failed": "代发失败",
-    "returned": "退票",
-}
+#: The action on a row booked for the first time, by its status.
+FIRST_ACTIONS = {status: action for (was, status), action in ACTIONS.items() if was is None}
 #: Account names by role and place, remembered (a C-level cache: a file repeats a few).
 _account = functools.lru_cache(maxsize=4096)(accounts.account_for)
-_QUOTED = {text: quote(text) for text in (*_NARRATION.values(), "代发成功，无审批记录")}
 
 
-class RowBooker:
+class RowBooker(ReturnRows):
     """Books the rows of one bank file."""
 
     def __init__(self, booker: Booker, bank: BankFile, payer: Payer) -> None:
+        """Start booking a file's rows (paid from payer's account) with booker."""
         self.booker = booker
         self.bank = bank
         self.payer = payer
         self.booked = booker.state.booked
         self.recipient, self.tally = "", booker.outcome.tallies  # the row's recipient hash
         self.text = BankText(bank.batch, bank.sha256)
+        self._counties: dict[str, str] = {}  # a paying or transit account's county
 
     def book_rows(
         self, cards: list[str], ids: list[RowId], progress: Callable[[int], None] | None
@@ -90,11 +89,12 @@ class RowBooker:
         """Book every row of the file (cards: their card hashes, ids: their identities).
 
         One loop over the rows, with sending and paying (almost every row) written out in
-        it rather than in methods: at 100,000 rows each call a row saves is about a
+        it rather than in methods, and so is the text of such an entry without an approval
+        (`BankText.meta` and `_txn`): at 100,000 rows each call a row saves is about a
         hundredth of a second. Returns (`_back`) and failures (`_payout_failed`) keep their
         methods.
         """
-        booked, joiner = self.booked, self.booker.joiner
+        booked, joiner, text = self.booked, self.booker.joiner, self.text
         # Every row's recipient in one loop: a skipped row wastes a hash, a booked one a call.
         hashes = self.booker.hasher.recipients([row.id_number for row in self.bank.rows])
         bank_date, tally, paying_account = self.bank.date, self.tally, self.payer.account
@@ -102,6 +102,11 @@ class RowBooker:
         # to join is known for the whole file (a result file alone joins nothing).
         joins = self.payer.county in joiner.counties
         place = (self.payer.county, self.payer.township) if self.payer.township else None
+        # What the file's entries share, rendered once (or once per date, move, status).
+        seal, emit, path = self.booker.state.seal, self.booker.drafts.append, self.bank.path
+        dates, moves, counties = text.dates, text.moves, self._counties
+        status_lines = {status: text.status_lines(status) for status in ("pending", "paid")}
+        batch_row, stars = text.batch_row, ["*" * max(0, n - 10) for n in range(20)]
         for number, (row, card, row_id, recipient) in enumerate(
             zip(self.bank.rows, cards, ids, hashes, strict=True)
         ):
@@ -110,7 +115,11 @@ class RowBooker:
             before = booked.get(row_id)
             status = row.status or "request"
             amount = row.amount
-            action = ACTIONS.get((before.status if before is not None else None, status))
+            action: str | None
+            if before is None:
+                action = FIRST_ACTIONS[status]
+            else:
+                action = ACTIONS.get((before.status, status))
             if action is None or action == "still":
                 tally["pending" if action and status == "pending" else "skipped"].add(
                     amount
@@ -132,17 +141,17 @@ class RowBooker:
             link, flag, source = "", "*", paying_account
             case = approval.case if approval is not None else ""
             if action == "send":
-                bank_status, narration = "pending", _NARRATION[status]
+                bank_status, narration = "pending", NARRATION[status]
                 target = _account("intransit", county, township)
                 kind = "in_transit" if status == "request" else "pending"
                 new = Booked("pending", case, paying_account, target)
                 takes = approval is not None
             else:
-                bank_status, narration, kind = "paid", _NARRATION["paid"], "paid"
+                bank_status, narration, kind = "paid", NARRATION["paid"], "paid"
                 if approval is None:
                     target = _account("suspense", county, township)
                     kind, flag = "suspense", "!"
-                    narration += "，无审批记录" + (f"（{note}）" if note else "")
+                    narration = f"{UNJOINED}（{note}）" if note else UNJOINED
                 elif approval.is_advance:
                     target = _account("advances", approval.county, approval.township)
                     link, kind = advance_link(approval.case), "advances"
@@ -156,17 +165,78 @@ class RowBooker:
                     paying = before.paying
                 new = Booked("paid", case, paying, "", target, link)
                 takes = approval is not None and (before is None or not before.case)
-            meta = self.text.meta(
-                row, card, row_id[3], self.recipient, approval, bank_status
+            # The entry, as `_txn` makes it (a row without approval: its text written out).
+            occurrence = row_id[3]
+            if approval is None:
+                payee = row.name
+                meta = LazyMeta((None, recipient, card, row, occurrence, bank_status, text))
+                # `BankText.lines` written out for the readers' usual card and ID forms.
+                digits, id_number = row.card, row.id_number
+                if (
+                    10 < len(digits) < 20
+                    and digits.isascii()
+                    and digits.isdigit()
+                    and len(id_number) == 18
+                    and id_number.isascii()
+                    and id_number.isalnum()
+                    and id_number == id_number.upper()
+                ):
+                    meta_lines = (
+                        f'  recipient: "{recipient}"\n  card: "{card}"\n  id-masked: "'
+                        f'{id_number[:6]}********{id_number[-4:]}"\n  card-masked: "'
+                        f'{digits[:6]}{stars[len(digits)]}{digits[-4:]}"\n{batch_row}'
+                        f"{row.index}\n"
+                    )
+                else:
+                    meta_lines = text.lines(row, card, recipient)
+                if occurrence > 1:
+                    meta_lines += f"  bank-occurrence: {occurrence}\n"
+                status_line = status_lines[bank_status]
+            else:
+                payee = approval.name
+                meta, meta_lines = text.meta(
+                    row, card, occurrence, recipient, approval, bank_status
+                )
+                status_line = ""  # in meta_lines
+            postings = moves.get((target, source, amount)) or text.postings(
+                target, source, amount
             )
-            self._txn(row, date, meta, approval, (target, source), narration, link, flag)
+            payee_q = f'"{payee}"' if needs_escape(payee) is None else quote(payee)
+            written = (
+                f"{dates.get(date) or text.date(date)} {flag} {payee_q} "
+                f"{QUOTED.get(narration) or quote(narration)}{f' ^{link}' if link else ''}"
+                f"\n{meta_lines}{status_line}{postings[1]}"
+            )
+            draft = Draft(
+                date,
+                counties.get(source) or self._county(source, target),
+                "bank",
+                "txn",
+                meta,
+                flag,
+                payee,
+                narration,
+                (link,) if link else (),
+                postings[0],
+                "",
+                ZERO,
+                path,
+                row.row,
+                written,
+            )
+            if seal is not None and date <= seal:
+                self.booker._emit(draft)  # raises: a sealed period takes no entries
+            else:
+                emit(draft)
             if takes:
                 joiner.take(approval, amount)  # type: ignore[arg-type]
             if before is None:
                 booked[row_id] = new
             else:
                 identity.merge(booked, row_id, new)
-            tally[kind].add(amount)
+            counted = tally[kind]
+            counted.count += 1
+            counted.amount += amount
         if progress is not None:
             progress(len(self.bank.rows) % 1000)
 
@@ -191,110 +261,12 @@ class RowBooker:
             row.row,
         )
 
-    def _txn(
-        self,
-        row: BankRow,
-        date: datetime.date,
-        meta: MetaText,
-        approval: Approval | None,
-        moves: tuple[str, str],
-        narration: str,
-        link: str = "",
-        flag: str = "*",
-    ) -> None:
-        to, source = moves
-        county = accounts.parse(source) or accounts.parse(to)
-        assert county is not None
-        payee = approval.name if approval else row.name
-        said = _QUOTED.get(narration) or quote(narration)
-        head = f"{self.text.date(date)} {flag} {quote(payee)} {said}"
-        if link:
-            head += f" ^{link}"
-        postings, lines = self.text.postings(to, source, row.amount)
-        text = f"{head}\n{meta[1]}{lines}"
-        self.booker._emit(
-            Draft(
-                date,
-                county.county,
-                "bank",
-                "txn",
-                meta[0],
-                flag,
-                payee,
-                narration,
-                (link,) if link else (),
-                postings,
-                "",
-                ZERO,
-                self.bank.path,
-                row.row,
-                text,
-            )
-        )
-
-    def _back(
-        self,
-        row: BankRow,
-        card: str,
-        row_id: RowId,
-        approval: Approval | None,
-        date: datetime.date,
-        before: Booked,
-        status: str,
-    ) -> None:
-        paying = before.paying or self.payer.account
-        if before.status == "paid":
-            status, source, link = "returned", before.target, before.link
-        else:
-            source, link = before.transit, ""
-        meta = self.text.meta(row, card, row_id[3], self.recipient, approval, status)
-        self._txn(row, date, meta, approval, (paying, source), _NARRATION[status], link)
-        self.booker.joiner.release(before.county, before.case, row.amount)
-        identity.merge(self.booked, row_id, Booked(status, before.case, paying))
-        self._failure(row, approval, status)
-
-    def _payout_failed(
-        self,
-        row: BankRow,
-        card: str,
-        row_id: RowId,
-        approval: Approval | None,
-        date: datetime.date,
-        status: str,
-    ) -> None:
-        township = self.payer.township or (approval.township if approval else "")
-        meta = self.text.meta(row, card, row_id[3], self.recipient, approval, status)
-        extra: list[tuple[str, Value]] = [("name", approval.name if approval else row.name)]
-        if township:
-            extra.insert(0, ("township", township))
-        self.booker._emit(
-            Draft(
-                date,
-                self.payer.county,
-                "bank",
-                "payout-failed",
-                tuple(extra) + meta[0][1:] if approval else tuple(extra) + meta[0].get(),
-                case=approval.case if approval else "",
-                amount=row.amount,
-                source=self.bank.path,
-                row=row.row,
-            )
-        )
-        case = approval.case if approval else ""
-        identity.merge(self.booked, row_id, Booked(status, case, self.payer.account))
-        self._failure(row, approval, status)
-
-    def _failure(self, row: BankRow, approval: Approval | None, status: str) -> None:
-        self.tally[status].add(row.amount)
-        self.booker.outcome.failures.append(
-            Failure(
-                self.bank.path,
-                row.row,
-                status,
-                approval.case if approval else "",
-                approval.name if approval else row.name,
-                identity.mask(row.card),
-                row.amount,
-                row.fail_reason,
-            )
-        )
+    def _county(self, source: str, to: str) -> str:
+        """Return the county of an entry's accounts (that of source kept when it has one)."""
+        info = accounts.parse(source)
+        if info is not None:
+            self._counties[source] = info.county
+            return info.county
+        info = accounts.parse(to)
+        assert info is not None
+        return info.county

@@ -2,10 +2,13 @@
 
 Rendering a draft's metadata key by key (`importers.render.entry_text`) costs a few
 microseconds an entry; at 100,000 bank rows that was a quarter of an import. Here a bank
-row's metadata is built once as the tuple beangulp and the tests read and, beside it, as
-the text the books get: the parts that repeat are rendered once — per file (batch, source
-hash), per approval (its case and copied keys), per date and per amount. The text is exactly
-what `entry_text` writes for the same draft (`tests/test_importers_fast.py` compares them).
+row's metadata is written as the text the books get, from parts rendered once — per file
+(batch, source hash), per approval (its case and copied keys), per date and per amount —
+and, beside it, kept as a `LazyMeta`: the pairs beangulp and the tests read, built from the
+row only when read. The booking loop (`importers.bank_rows`) writes the lines of a plain row
+without an approval itself (what `BankText.lines` writes), calling on this module for any
+other row. The text is exactly what `entry_text` writes for the same draft (`tests/test_importers_fast.py`
+compares them).
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from importers.bank_file import BankRow
 from importers.drafts import CURRENCY
 from importers.drafts import Approval
 from importers.drafts import Value
-from importers.render import needs_escape
 from importers.render import number
 from importers.render import quote
 from importers.render import value_text
@@ -44,16 +46,17 @@ class BankText:
         self.sha256 = sha256
         self._batch_line = f"  batch: {quote(batch)}\n"
         self._sha_line = f"  source-sha256: {quote(sha256)}\n"
-        self._dates: dict[datetime.date, str] = {}
-        self._postings: dict[tuple[str, str, Decimal], Postings] = {}
+        self.batch_row = f"{self._batch_line}  bank-row: "  # the row's index follows
+        self.dates: dict[datetime.date, str] = {}
+        self.moves: dict[tuple[str, str, Decimal], Postings] = {}
         # Keyed by id(); the approval is kept in the value so that its id stays its own.
         self._approvals: dict[int, tuple[Approval, str, str]] = {}
 
     def date(self, date: datetime.date) -> str:
         """Return a date as written (`2024-03-05`)."""
-        text = self._dates.get(date)
+        text = self.dates.get(date)
         if text is None:
-            text = self._dates[date] = date.isoformat()
+            text = self.dates[date] = date.isoformat()
         return text
 
     def postings(self, to: str, source: str, amount: Decimal) -> Postings:
@@ -62,10 +65,10 @@ class BankText:
         A file repeats a few (accounts, amount) moves: each is built once and shared.
         """
         key = (to, source, amount)
-        found = self._postings.get(key)
+        found = self.moves.get(key)
         if found is None:
             plus, minus = number(amount), number(-amount)
-            found = self._postings[key] = (
+            found = self.moves[key] = (
                 ((to, amount), (source, -amount)),
                 f"  {to}  {plus} {CURRENCY}\n  {source}  {minus} {CURRENCY}\n",
             )
@@ -78,6 +81,43 @@ class BankText:
             found = (approval, f"  case: {quote(approval.case)}\n", keys)
             self._approvals[id(approval)] = found
         return found[1], found[2]
+
+    def lines(self, row: BankRow, card: str, recipient: str) -> str:
+        """Return a row's own lines, `recipient` to `bank-row`, for an entry with no approval.
+
+        What `meta` writes between the case and `bank-occurrence` when there is no
+        approval (the booking loop writes the rest around it, with no further call).
+        """
+        # `fast_mask` written out for the readers' usual forms (digits; canonical IDs);
+        # hashes and such masks need no escaping (a hash is hex, a mask digits and stars).
+        digits, id_number = row.card, row.id_number
+        if len(digits) > 10 and digits.isascii() and digits.isdigit():
+            card_masked = f'"{digits[:6]}{"*" * (len(digits) - 10)}{digits[-4:]}"'
+        else:
+            card_masked = quote(mask(digits))
+        if (
+            len(id_number) > 10
+            and id_number.isascii()
+            and id_number.isalnum()
+            and (id_number == id_number.upper())
+        ):
+            id_line = (
+                f'  id-masked: "{id_number[:6]}{"*" * (len(id_number) - 10)}'
+                f'{id_number[-4:]}"\n'
+            )
+        else:
+            id_masked = mask(id_number)
+            id_line = f"  id-masked: {quote(id_masked)}\n" if id_masked else ""
+        # The hashes are hex (`ledger.recipients.Hasher`): quoted as they are.
+        recipient_line = f'  recipient: "{recipient}"\n' if recipient else ""
+        return (
+            f'{recipient_line}  card: "{card}"\n{id_line}  card-masked: {card_masked}'
+            f"\n{self.batch_row}{row.index}\n"
+        )
+
+    def status_lines(self, status: str) -> str:
+        """Return the lines from `bank-status` to `source-sha256` of a row with no reason."""
+        return f'  bank-status: "{status}"\n{self._sha_line}'
 
     def meta(
         self,
@@ -99,57 +139,40 @@ class BankText:
           status: the `bank-status` written.
 
         """
-        index, reason = row.index, row.fail_reason
-        # `fast_mask` written out for the readers' usual forms (digits; canonical IDs).
-        digits, id_number = row.card, row.id_number
-        if len(digits) > 10 and digits.isascii() and digits.isdigit():
-            card_masked = f"{digits[:6]}{'*' * (len(digits) - 10)}{digits[-4:]}"
-        else:
-            card_masked = mask(digits)
-        if (
-            len(id_number) > 10
-            and id_number.isascii()
-            and id_number.isalnum()
-            and (id_number == id_number.upper())
-        ):
-            id_masked = f"{id_number[:6]}{'*' * (len(id_number) - 10)}{id_number[-4:]}"
-        else:
-            id_masked = mask(id_number)
-        holder = None
-        if approval is not None:
-            recipient = recipient or approval.recipient
-            id_masked = id_masked or approval.id_masked
-            if row.name.strip() != approval.name.strip():
-                holder = row.name
-        # The text is one f-string of optional lines; the metadata is built when read.
-        case_line = keys_text = recipient_line = id_line = occurrence_line = ""
-        reason_line = holder_line = ""
-        if approval is not None:
-            case_line, keys_text = self._approval(approval)
-        # Hashes and masks need no escaping but from odd books: one search for the four.
-        if needs_escape(f"{recipient}{card}{id_masked}{card_masked}") is None:
-            recipient_q, card_q = f'"{recipient}"', f'"{card}"'
-            id_q, card_masked_q = f'"{id_masked}"', f'"{card_masked}"'
-        else:
-            recipient_q, card_q = quote(recipient), quote(card)
-            id_q, card_masked_q = quote(id_masked), quote(card_masked)
-        if recipient:
-            recipient_line = f"  recipient: {recipient_q}\n"
-        if id_masked:
-            id_line = f"  id-masked: {id_q}\n"
+        lazy = LazyMeta((approval, recipient, card, row, occurrence, status, self))
+        reason = row.fail_reason
+        reason_line = holder_line = case_line = keys_text = occurrence_line = ""
         if occurrence > 1:
             occurrence_line = f"  bank-occurrence: {occurrence}\n"
         if reason and status in _FAILED:
             reason_line = f"  fail-reason: {quote(reason)}\n"
-        if approval is not None and holder is not None:
-            holder_line = f"  holder: {quote(holder)}\n"
-        args = (approval, recipient, card, id_masked, card_masked, self.batch, index,
-                occurrence, status, reason, self.sha256, holder)  # fmt: skip
-        return LazyMeta(args), (
-            f"{case_line}{recipient_line}  card: {card_q}\n{id_line}"
-            f"  card-masked: {card_masked_q}\n{self._batch_line}  bank-row: {index}\n"
-            f'{occurrence_line}  bank-status: "{status}"\n{reason_line}{self._sha_line}'
-            f"{holder_line}{keys_text}"
+        if approval is None:
+            own = self.lines(row, card, recipient)
+        else:
+            case_line, keys_text = self._approval(approval)
+            own = self._own_lines(row, card, recipient, approval)
+            if row.name.strip() != approval.name.strip():
+                holder_line = f"  holder: {quote(row.name)}\n"
+        return lazy, (
+            f'{case_line}{own}{occurrence_line}  bank-status: "{status}"\n{reason_line}'
+            f"{self._sha_line}{holder_line}{keys_text}"
+        )
+
+    def _own_lines(
+        self, row: BankRow, card: str, recipient: str, approval: Approval
+    ) -> str:
+        """Return `lines` of a row joined to an approval (which fills a missing ID)."""
+        id_masked = mask(row.id_number)
+        if recipient and id_masked:
+            return self.lines(row, card, recipient)
+        card_masked = mask(row.card)
+        recipient = recipient or approval.recipient
+        id_masked = id_masked or approval.id_masked
+        recipient_line = f"  recipient: {quote(recipient)}\n" if recipient else ""
+        id_line = f"  id-masked: {quote(id_masked)}\n" if id_masked else ""
+        return (
+            f"{recipient_line}  card: {quote(card)}\n{id_line}  card-masked: "
+            f"{quote(card_masked)}\n{self._batch_line}  bank-row: {row.index}\n"
         )
 
 
@@ -157,17 +180,19 @@ def pairs(
     approval: Approval | None,
     recipient: str,
     card: str,
-    id_masked: str,
-    card_masked: str,
-    batch: str,
-    index: int,
+    row: BankRow,
     occurrence: int,
     status: str,
-    reason: str,
-    sha256: str,
-    holder: str | None,
+    text: BankText,
 ) -> tuple[tuple[str, Value], ...]:
     """Return a bank row's metadata in the order written (the arguments of `meta`)."""
+    id_masked = mask(row.id_number)
+    holder = None
+    if approval is not None:
+        recipient = recipient or approval.recipient
+        id_masked = id_masked or approval.id_masked
+        if row.name.strip() != approval.name.strip():
+            holder = row.name
     meta: list[tuple[str, Value]] = []
     if approval is not None:
         meta.append(("case", approval.case))
@@ -176,13 +201,17 @@ def pairs(
     meta.append(("card", card))
     if id_masked:
         meta.append(("id-masked", id_masked))
-    meta += (("card-masked", card_masked), ("batch", batch), ("bank-row", index))
+    meta += (
+        ("card-masked", mask(row.card)),
+        ("batch", text.batch),
+        ("bank-row", row.index),
+    )
     if occurrence > 1:
         meta.append(("bank-occurrence", occurrence))
     meta.append(("bank-status", status))
-    if reason and status in _FAILED:
-        meta.append(("fail-reason", reason))
-    meta.append(("source-sha256", sha256))
+    if row.fail_reason and status in _FAILED:
+        meta.append(("fail-reason", row.fail_reason))
+    meta.append(("source-sha256", text.sha256))
     if approval is not None:
         if holder is not None:
             meta.append(("holder", holder))

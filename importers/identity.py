@@ -92,11 +92,11 @@ mask = recipients.fast_mask
 def row_ids(batch: str, cards: Iterable[tuple[str, Decimal]]) -> list[RowId]:
     """Return the identities of a file's rows, given each row's (card hash, amount)."""
     seen: dict[tuple[str, Decimal], int] = {}
-    ids = []
-    for card, amount in cards:
-        occurrence = seen.get((card, amount), 0) + 1
-        seen[(card, amount)] = occurrence
-        ids.append((batch, card, amount, occurrence))
+    ids: list[RowId] = []
+    append = ids.append
+    for key in cards:
+        occurrence = seen[key] = seen.get(key, 0) + 1
+        append((batch, key[0], key[1], occurrence))
     return ids
 
 

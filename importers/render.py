@@ -10,6 +10,7 @@ what this module writes with `beancount.parser.parser`.
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -81,9 +82,18 @@ def entry_text(draft: Draft) -> str:
     return "\n".join(lines) + "\n"
 
 
+_TEXT = operator.attrgetter("text")
+
+
 def render(drafts: Iterable[Draft]) -> str:
     """Return entries' text, one blank line between entries (a draft's own text if it has one)."""
-    return "\n".join([draft.text or entry_text(draft) for draft in drafts])
+    drafts = list(drafts)
+    texts = list(map(_TEXT, drafts))
+    if not all(texts):  # bank rows come with their text; other drafts are written here
+        texts = [
+            text or entry_text(draft) for text, draft in zip(texts, drafts, strict=True)
+        ]
+    return "\n".join(texts)
 
 
 def to_directive(draft: Draft, filename: str, lineno: int) -> data.Directive:

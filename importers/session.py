@@ -11,7 +11,9 @@ with a message naming the file, row and column, and nothing is written.
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import os
 import sys
 from collections import defaultdict
@@ -42,6 +44,8 @@ class ImportFailed(Exception):
 
 _ORDER = {"register": 0, "request": 1, "result": 2}
 _PROGRESS_ROWS = 5000
+#: What a draft's path is made of (`Draft.path`): year, county and target.
+_DESTINATION = operator.attrgetter("date.year", "county", "target")
 
 
 def env_key() -> bytes | None:
@@ -124,8 +128,10 @@ def _book(booker: Booker, item: Register | BankFile, advance: Any) -> None:
 def by_file(drafts: list[Draft]) -> dict[str, list[Draft]]:
     """Return drafts grouped by the file they go to, in a stable order."""
     grouped: dict[str, list[Draft]] = defaultdict(list)
-    for draft in drafts:
-        grouped[draft.path].append(draft)
+    # A file's drafts come in long runs to one file: its path is made once a run.
+    for _, run in itertools.groupby(drafts, _DESTINATION):
+        group = list(run)
+        grouped[group[0].path].extend(group)
     return dict(sorted(grouped.items()))
 
 

@@ -110,13 +110,14 @@ def _text_rows(
         reader = csv.reader(source, delimiter=delimiter, quoting=csv.QUOTE_NONE)
     else:
         reader = csv.reader(source, delimiter=delimiter)
-    rows: list[tuple[int, Sequence[Cell]]] = []
-    append = rows.append
-    for cells in reader:
+    if limit is None:
         # `any` on strings is a C-level loop: rows of empty cells are dropped cheaply.
+        return [(reader.line_num, cells) for cells in reader if any(cells)]
+    rows: list[tuple[int, Sequence[Cell]]] = []
+    for cells in reader:
         if any(cells):
-            append((reader.line_num, cells))
-            if limit is not None and len(rows) >= limit:
+            rows.append((reader.line_num, cells))
+            if len(rows) >= limit:
                 break
     return rows
 

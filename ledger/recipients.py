@@ -18,6 +18,8 @@ from pathlib import Path
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+#: The check character of an ID whose weighted sum is n (mod 11) is CHECK_CHARACTERS[n].
+CHECK_CHARACTERS = _CHECK
 _SPACE = re.compile(r"\s+")
 _ID15 = re.compile(r"\d{15}")
 _ID18 = re.compile(r"\d{17}[\dX]")
@@ -230,7 +232,7 @@ class Hasher:
             state.update(card.encode("ascii"))
             final = outer()
             final.update(state.digest())
-            append("c-" + final.hexdigest()[:16])
+            append("c-" + final.digest()[:8].hex())  # 16 hex digits: half the hexdigest
         return hashes
 
     def recipients(self, id_numbers: list[str]) -> list[str]:
@@ -246,7 +248,7 @@ class Hasher:
                 state.update(id_number.encode("ascii"))
                 final = outer()
                 final.update(state.digest())
-                append("r-" + final.hexdigest()[:16])
+                append("r-" + final.digest()[:8].hex())
             else:
                 append(recipient_hash(self.key, id_number))
         return hashes
@@ -272,7 +274,7 @@ def fast_check_digit(first17: str) -> str:
     The GB 11643 weights are 2**k mod 11 (k = 17 … 1), and 13 ≡ 2 (mod 11): the weighted
     sum is therefore 2 × (the digits read in base 13) mod 11.
     """
-    return _CHECK[2 * int(first17, 13) % 11]
+    return CHECK_CHARACTERS[2 * int(first17, 13) % 11]
 
 
 def fast_mask(number: str) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from booking_fixtures import LIUXIANG
 from booking_fixtures import Approved
 from booking_fixtures import Paid
 from booking_fixtures import card
@@ -38,8 +39,10 @@ from importers import fast_rows
 from importers import scan
 from importers import session
 from importers.booking import Booker
+from importers.drafts import Draft
 from importers.payer import resolve
 from importers.render import entry_text
+from importers.render import render
 from importers.table import Cell
 from ledger import recipients
 
@@ -171,6 +174,58 @@ def test_entry_text_built_while_booking_is_what_render_writes(
     assert '\\"' in written and "已足额支付" in written and "holder:" in written
     for draft in texts:
         assert draft.text == entry_text(dataclasses.replace(draft, text=""))
+
+
+def test_entry_text_of_rows_without_approval_is_what_render_writes(
+    tmp_path: Path, recipient_key: bytes
+) -> None:
+    """The booking loop writes these entries' text itself (and their metadata lazily)."""
+    request = write_bank(tmp_path / "req.csv", [Paid(1), Paid(2)], result=False)
+    result = write_bank(
+        tmp_path / "res.csv",
+        [Paid(1), Paid(3, holder='代领"人'), Paid(4), Paid(4), Paid(5, status="处理中"),
+         Paid(6, status="失败", reason="冻结"), Paid(2, amount="450.00")],
+    )  # fmt: skip
+    # A file without an ID column: its rows' lines are written by `BankText.lines`.
+    no_ids = tmp_path / "no-ids.csv"
+    no_ids.write_text(
+        "\n".join(
+            ",".join(line)
+            for line in [
+                ["批次号：B20240306009"], ["代发日期", "2024-03-06"],
+                [f"付款账号：{LIUXIANG}"], ["序号", "姓名", "卡号", "金额", "摘要", "状态"],
+                ["1", "测试甲", card(7), "450.00", "无", "成功"],
+                ["2", "测试乙", card(8)[:14], "300.00", "无", "处理中"],
+                ["合计", "共2笔", "", "750.00"],
+            ]
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    booker = _booked(tmp_path, [request, result, no_ids])
+    texts = [draft for draft in booker.drafts if draft.text]
+    written = "".join(draft.text for draft in texts)
+    assert len(texts) == 10 and "bank-occurrence: 2" in written and '\\"' in written
+    assert "无审批记录" in written and "代发处理中" in written and "代发报盘" in written
+    assert written.count("id-masked:") == 8
+    for draft in texts:
+        assert draft.text == entry_text(dataclasses.replace(draft, text=""))
+
+
+def test_drafts_are_grouped_by_file_in_their_order() -> None:
+    """`session.by_file` groups runs of drafts: the same groups as draft by draft."""
+    made = [
+        Draft(datetime.date(2023 + n % 2, 1, 1), ("Yingze", "Xiaodian")[n // 3 % 2],
+              ("bank", "approvals")[n % 3 == 0], "txn", (), row=n)
+        for n in range(40)
+    ]  # fmt: skip
+    expected: dict[str, list[Draft]] = {}
+    for draft in made:
+        expected.setdefault(draft.path, []).append(draft)
+    grouped = session.by_file(made)
+    assert list(grouped) == sorted(expected) and grouped == expected
+    assert session.by_file([]) == {}
+    # Drafts without text are written by `entry_text`, from any iterable.
+    assert render(iter(made[:2])) == "\n".join(entry_text(d) for d in made[:2])
 
 
 def test_fast_check_digit_and_hasher_agree_with_the_documented_functions() -> None:
