@@ -83,6 +83,8 @@ class _Rows:
         self.books = books
         self.places: dict[str, tuple[str, str, str]] = {}
         self.deadlines: dict[tuple[str, datetime.date], tuple[int, str, datetime.date]] = {}
+        #: (advances account, date) -> its place and deadline, for the usual advance.
+        self.where: dict[tuple[str, datetime.date], tuple[str, str, str, int, str, Any]] = {}
 
     def deadline(self, county: str, date: datetime.date) -> tuple[int, str, datetime.date]:
         key = (county, date)
@@ -165,8 +167,12 @@ class _Rows:
         """
         (paid_on, _, advanced, entry, _), (day, kind, number, closer, _) = events
         left = advanced - number
-        county, township, name = self.place(place[0])
-        deadline, policy, due = self.deadline(county, paid_on)
+        key = (place[0], paid_on)
+        found = self.where.get(key)
+        if found is None:
+            county, township, name = self.place(place[0])
+            found = self.where[key] = (county, township, name, *self.deadline(county, paid_on))
+        county, township, name, deadline, policy, due = found
         cleared = left <= ZERO
         # `_make` skips the named-argument `__new__`: a tenth of the time of a row.
         return AdvanceRow._make((
@@ -239,6 +245,7 @@ def compute(books: Books) -> list[AdvanceRow]:
     places: dict[str, tuple[str, str]] = {}
     prefix = LINK_PREFIX
     roles: dict[str, int] = {}  # Accounts are few and repeat: each is classified once.
+    placeless: set[str] = set()
     # The linked transactions of the shared postings view (`books.postings`), not
     # `books.index`: matching must not wait for the full index.
     for entry in books.postings.linked:
@@ -253,6 +260,7 @@ def compute(books: Books) -> list[AdvanceRow]:
                 continue
             link = found_links[0]
         found = events.get(link)
+        new = found is None
         if found is None:
             found = events[link] = []
         postings = entry.postings
@@ -278,14 +286,19 @@ def compute(books: Books) -> list[AdvanceRow]:
                     found.append((entry.date, "settle", -number, entry, False))
                 else:
                     found.append((entry.date, "recover", -number, entry, False))
-                if link not in places:
+                # A link's place is its first advances posting (few links lack one at first).
+                if new or (placeless and link in placeless):
                     places[link] = (first.account, units.currency)
+                    placeless.discard(link)
                 continue
         _classify(entry, found)
         if link not in places:
             place = _advance_posting(entry)
             if place is not None:
                 places[link] = place
+                placeless.discard(link)
+            else:
+                placeless.add(link)
     rows = _Rows(books)
     return [
         rows.row(link, found, places.get(link, ("", "")))
