@@ -70,7 +70,8 @@ class CaseView:
 
     def __init__(self, books: Books) -> None:
         """Classify every disbursement and correction dated on or before the audit date."""
-        self.books = books
+        # No reference to `books` is kept: the view is cached in a WeakKeyDictionary keyed by
+        # the books, and a value that refers to its key would keep both alive forever.
         index = books.index
         # The index's disbursements exclude `#reversal`s: a reversal is a correction.
         self.disbursements: list[Disbursement] = index.disbursements
@@ -171,10 +172,6 @@ class CaseView:
     def in_effect(self, d: Disbursement) -> bool:
         """Return True unless a reversal or a full return (or recovery) undid the payment."""
         return id(d.entry) not in self.reversed and id(d.entry) not in self.undone
-
-    def net_amount(self, county: str, case: str) -> Decimal:
-        """Return a case's relief expense net of reversals and returns."""
-        return self.books.index.case_amount.get((county, case), ZERO)
 
 
 _VIEWS: weakref.WeakKeyDictionary[Books, CaseView] = weakref.WeakKeyDictionary()
