@@ -8,11 +8,15 @@ machine's speed cancels out. `--quick` uses smaller ledgers (under 5 minutes on 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import importlib
+import multiprocessing
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks import advances
 from benchmarks import checks
@@ -43,6 +47,18 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def _isolated(section: Callable[..., list[Row]], *args: Any) -> list[Row]:
+    """Return a section's rows, measured in a fresh process of its own.
+
+    What one section leaves in memory (a loaded city, a large heap the garbage collector
+    has learned to skip) changes the next one's timings, and not both sides of a ratio alike:
+    each section starts as a command would, from a new interpreter.
+    """
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(section, *args).result()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the table."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
@@ -53,15 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     small, large = ledgers.city(small_n), ledgers.city(large_n)
     rows: list[Row] = []
-    rows += checks.run(small, large, repeat)
-    rows += advances.run(10_000, 5)
-    rows += memory.run(large)
+    rows += _isolated(checks.run, small, large, repeat)
+    rows += _isolated(advances.run, 10_000, 5)
+    rows += _isolated(memory.run, large)
     for name in OPTIONAL:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError:
             continue
-        rows += module.run(Context(small, large, small_n, large_n, repeat))
+        rows += _isolated(module.run, Context(small, large, small_n, large_n, repeat))
     elapsed = time.perf_counter() - started
     heading = (
         f"{'Quick run' if args.quick else 'Full run'} ({small_n:,} and {large_n:,} "
