@@ -41,10 +41,9 @@ class BookIndex:
         #: `custom "approval"` records per (county, case).
         self.approvals: dict[tuple[str, str], data.Custom] = {}
         self.approval_list: list[data.Custom] = []
-        #: The latest well-formed record (a case, an amount, a known township) per (county,
-        #: case): what a case's payments are checked against (PAID-OVER-APPROVED).
-        self.approval_records: dict[tuple[str, str], data.Custom] = {}
-        #: The amount of each of those records (a case's payments are compared with it).
+        #: The amount of the latest well-formed record (a case, an amount, a known township)
+        #: per (county, case): what a case's payments are compared with (PAID-OVER-APPROVED).
+        #: The record itself is found again by `approval_record` (only for a finding).
         self.approved_amounts: dict[tuple[str, str], Decimal] = {}
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
@@ -111,8 +110,25 @@ class BookIndex:
         if county and len(values) >= 2:
             amount = values[1].value
             if isinstance(amount, Amount) and amount.number is not None:
-                self.approval_records[key] = entry
                 self.approved_amounts[key] = amount.number
+
+    def approval_record(self, county: str, case: str) -> data.Custom | None:
+        """Return the record `approved_amounts` holds the amount of, or None."""
+        if (county, case) not in self.approved_amounts:
+            return None
+        entry: data.Custom
+        for entry in reversed(self.approval_list):  # The latest well-formed one.
+            values = entry.values
+            township = entry.meta.get("township")
+            if (
+                len(values) >= 2
+                and values[0].value == case
+                and isinstance(values[1].value, Amount)
+                and values[1].value.number is not None
+                and self._counties.get(township if isinstance(township, str) else "") == county
+            ):
+                return entry
+        return None
 
     def is_explained(self, code: str, subject: str) -> bool:
         """Return True if an `explained` entry covers this code and case (or account)."""

@@ -171,11 +171,13 @@ class Money:
                 continue
             if role == "relief":
                 key = (info.county, case)
-                self.case_amount[key] = self.case_amount.get(key, ZERO) + number
+                # The posting's own Decimal where it is the first: no new object a case.
+                known = self.case_amount.get(key)
+                self.case_amount[key] = number if known is None else known + number
             elif role != "advances":
                 continue
             if number > ZERO:
-                amount += number
+                amount = number if amount is ZERO else amount + number
                 currency = units.currency
                 if first is None or (first.role == "advances" and role == "relief"):
                     first = info

@@ -52,7 +52,9 @@ def check(books: Books) -> list[Finding]:
                 findings.extend(_tier(books, last, net, _on(last)))
         limit = approved.get(key)
         if limit is not None and net > limit:
-            findings.extend(_over_approved(books, last, net, books.index.approval_records[key]))
+            record = books.index.approval_record(*key)
+            if record is not None:
+                findings.extend(_over_approved(books, last, net, record))
     return findings
 
 

@@ -48,7 +48,9 @@ class PaidDates:
         for entry in books.index.money.into_holding:
             for key in _keys(entry.meta):
                 found[key].append(entry.date)
-        self._left = {key: sorted(dates) for key, dates in found.items()}
+        for dates in found.values():
+            dates.sort()  # In place: a sorted copy of every list would double the peak.
+        self._left: dict[_Key, list[datetime.date]] = found
 
     def left_on(self, d: Disbursement) -> datetime.date:
         """Return the date the money of a payment left its paying account."""
