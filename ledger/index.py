@@ -12,6 +12,7 @@ import functools
 import operator
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from typing import Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -45,6 +46,7 @@ class BookIndex:
         #: per (county, case): what a case's payments are compared with (PAID-OVER-APPROVED).
         #: The record itself is found again by `approval_record` (only for a finding).
         self.approved_amounts: dict[tuple[str, str], Decimal] = {}
+        self._records: dict[tuple[Any, Any], data.Custom] | None = None
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
         self._counties: dict[str, str] = {}
@@ -113,22 +115,23 @@ class BookIndex:
                 self.approved_amounts[key] = amount.number
 
     def approval_record(self, county: str, case: str) -> data.Custom | None:
-        """Return the record `approved_amounts` holds the amount of, or None."""
-        if (county, case) not in self.approved_amounts:
-            return None
-        entry: data.Custom
-        for entry in reversed(self.approval_list):  # The latest well-formed one.
-            values = entry.values
-            township = entry.meta.get("township")
-            if (
-                len(values) >= 2
-                and values[0].value == case
-                and isinstance(values[1].value, Amount)
-                and values[1].value.number is not None
-                and self._counties.get(township if isinstance(township, str) else "") == county
-            ):
-                return entry
-        return None
+        """Return the record `approved_amounts` holds the amount of, or None.
+
+        The records are filed by (county, case) on the first call only: a finding needs
+        them, clean books never do (and need not hold a second map of every record).
+        """
+        if self._records is None:
+            self._records = {}
+            for entry in self.approval_list:  # The latest well-formed one wins.
+                values = entry.values
+                township = entry.meta.get("township")
+                key = (self._counties.get(township if isinstance(township, str) else "", ""),
+                       values[0].value if values else None)
+                if key in self.approved_amounts and len(values) >= 2:
+                    amount = values[1].value
+                    if isinstance(amount, Amount) and amount.number is not None:
+                        self._records[key] = entry
+        return self._records.get((county, case))
 
     def is_explained(self, code: str, subject: str) -> bool:
         """Return True if an `explained` entry covers this code and case (or account)."""
