@@ -1,4 +1,4 @@
-"""The indexes the checks share: transactions, customs, approval records, explained findings.
+"""The indexes the checks share: transactions, approval records, explained findings.
 
 Only entries dated on or before the audit date are indexed. The money indexes (disbursements,
 case amounts, reversals: a look at every posting) are `ledger.money`'s, made on first use so
@@ -7,9 +7,7 @@ that the families that do not need them do not pay for them.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import operator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from typing import Any
@@ -23,8 +21,6 @@ from ledger.money import case_of as case_of
 
 if TYPE_CHECKING:
     from ledger.books import Books
-
-_date = operator.attrgetter("date")
 
 
 class BookIndex:
@@ -80,17 +76,15 @@ class BookIndex:
         return county
 
     def _build(self) -> None:
-        entries = self.books.entries
-        # The entries are in date order: those of the audit date and before are a prefix.
-        head = entries[: bisect.bisect_right(entries, self.books.as_of, key=_date)]
-        transaction, custom = data.Transaction, data.Custom
-        self.transactions = [e for e in head if e.__class__ is transaction]
+        # The walk over the entries is the postings view's (`ledger.postings`): one walk
+        # serves both, whichever family asks first.
+        view = self.books.postings
+        self.transactions = view.transactions
         approval = self._approval
-        for entry in [e for e in head if e.__class__ is custom]:
-            kind = entry.type
-            if kind == "approval":
-                approval(entry)
-            elif kind == "explained" and len(entry.values) >= 2:
+        for entry in view.customs("approval"):
+            approval(entry)
+        for entry in view.customs("explained"):
+            if len(entry.values) >= 2:
                 code, subject = (str(v.value) for v in entry.values[:2])
                 self.explained.add((code, subject))
 

@@ -9,9 +9,9 @@ bound by memory, not by arithmetic: each posting, amount and transaction is look
 while at hand, and the checks work from the compact items. Relief expenses, income and equity
 postings are not filed (no check of these families reads them by account).
 
-Transactions are those dated on or before the audit date, as in `books.index` — but gathered
-without it, so these checks do not wait for the full index. `Books.entries` is sorted as
-Beancount sorts it, so the entries up to the audit date are a prefix of it, found by bisection.
+Transactions are those dated on or before the audit date; `books.index` takes its
+transactions and customs from here. `Books.entries` is sorted as Beancount sorts it, so the
+entries up to the audit date are a prefix of it, found by bisection.
 """
 
 from __future__ import annotations
@@ -52,23 +52,20 @@ class Postings:
         """Gather the transactions and customs; postings and metadata are read on first use."""
         entries = books.entries
         head = entries[: bisect.bisect_right(entries, books.as_of, key=_date)]
-        self.transactions: list[data.Transaction] = []
-        self.linked: list[data.Transaction] = []
-        self._customs: dict[str, list[data.Custom]] = {}
-        # One loop for all three (each entry is looked at once: the walk is memory-bound).
+        # Comprehensions on the class: the walk is memory-bound, and a comprehension looks at
+        # each entry in the fewest steps.
         transaction, custom = data.Transaction, data.Custom
-        keep, link, customs = self.transactions.append, self.linked.append, self._customs
-        for entry in head:
-            if isinstance(entry, transaction):
-                keep(entry)
-                if entry.links:
-                    link(entry)
-            elif isinstance(entry, custom):
-                same = customs.get(entry.type)
-                if same is None:
-                    customs[entry.type] = [entry]
-                else:
-                    same.append(entry)
+        self.transactions: list[data.Transaction] = [
+            e for e in head if e.__class__ is transaction
+        ]
+        self.linked: list[data.Transaction] = [e for e in self.transactions if e.links]
+        self._customs: dict[str, list[data.Custom]] = {}
+        for entry in [e for e in head if e.__class__ is custom]:
+            same = self._customs.get(entry.type)
+            if same is None:
+                self._customs[entry.type] = [entry]
+            else:
+                same.append(entry)
         self._by_account: dict[str, list[Item]] | None = None
         self._columns: dict[str, list[Any]] = {}
 
