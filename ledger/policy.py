@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime
+from collections import Counter
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -112,12 +113,14 @@ class Policy:
                 lowest = min(r.values[-1] for r in bucket)
                 self.lowest_ceiling[level] = min(lowest, self.lowest_ceiling.get(level, lowest))
         #: The settings with a single directive (the seed's): in force everywhere, always.
-        self.fixed: dict[str, Setting] = {}
-        for (kind, level, county, procedure), bucket in self._rules.items():
-            alone = len(bucket) == 1 and not level and not county and not procedure
-            alone = alone and kind != "relief-authority"  # Its values hold the level too.
-            if alone and sum(1 for key in self._rules if key[0] == kind) == 1:
-                self.fixed[kind] = Setting(bucket[0].values, bucket[0].currency, bucket[0])
+        #: (A relief-authority's values hold its level too: never fixed, it has two levels.)
+        kinds = Counter(kind for kind, _, _, _ in self._rules)
+        self.fixed: dict[str, Setting] = {
+            kind: Setting(bucket[0].values, bucket[0].currency, bucket[0])
+            for (kind, level, county, procedure), bucket in self._rules.items()
+            if kinds[kind] == 1 and len(bucket) == 1 and not (level or county or procedure)
+            and kind != "relief-authority"
+        }
         only = [(scope, day) for scope, days in self._tier_dates.items() for day in days]
         #: The tier set in force for every county at every date, when there is only one.
         self.single_tiers: TierSet | None = (
