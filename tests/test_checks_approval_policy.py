@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime
 
+from ledgers import PRELUDE
 from test_checks_approval import Load
 from test_checks_approval import assert_one
 from test_checks_approval import general
 from test_checks_approval import run
 from test_checks_approval import small
+
+from ledger.checks import approval_meta
+from ledger.checks import cases
 
 
 def test_a_lower_township_ceiling_of_the_books_is_applied(books_from: Load) -> None:
@@ -52,3 +56,25 @@ def test_dates_of_the_short_cuts_are_the_approved_dates(books_from: Load) -> Non
     policy = '2018-03-01 custom "relief-authority" "township" 300.00 CNY\n'
     approved_before = small("2018-03-05", "400.00", approved=datetime.date(2018, 2, 27))
     assert run(books_from, policy + approved_before) == []
+
+
+def test_clean_never_vouches_for_a_payment_with_problems(books_from: Load) -> None:
+    broken = [
+        small("2018-03-05", "100.00", case="C-1", approver=" "),
+        small("2018-03-05", "100.00", case="C-2", approval="city"),
+        small("2018-03-05", "100.00", case="C-3", approved="2018-03-05"),
+        small("2018-03-05", "100.00", case="C-4", recipient="r-XYZ"),
+        small("2018-03-05", "100.00", case="C-5", category="weather"),
+        small("2018-03-05", "100.00", case="C-6", bank_status="lost"),
+        small("2018-03-05", "100.00", case="C-7", source_sha256="ab", batch="B"),
+        small("2018-03-05", "100.00", case=" "),
+        general("2018-03-05", "2000.00", "1.5", case="C-8", approval="conference"),
+        small("2018-03-05", "100.00", case="C-9"),  # Complete: the near miss.
+    ]
+    books = books_from(PRELUDE + "".join(broken))
+    view = cases.view(books)
+    assert len(view.disbursements) == len(broken)
+    vouched = [d.case for d in view.disbursements if approval_meta.clean(d)]
+    assert vouched == ["C-9"]
+    for d in view.disbursements:
+        assert not approval_meta.clean(d) or approval_meta.problems(d) == []
