@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import datetime
-import gc
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -240,42 +238,13 @@ def _synthetic(count: int) -> Books:
     return books_mod.from_entries(entries, {}, datetime.date(2019, 6, 1))
 
 
-def _best(work: Callable[[], object], runs: int = 5) -> float:
-    """Return the best time of a few runs, without the garbage collector (as timeit does)."""
-    timings = []
-    for _ in range(runs):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.process_time()
-            work()
-            timings.append(time.process_time() - start)
-        finally:
-            gc.enable()
-    return min(timings)
-
-
-def test_matching_10k_colliding_advances_is_fast() -> None:
+def test_matching_10k_colliding_advances() -> None:
+    # Matching by link, whatever the amounts: the speed is measured in benchmarks/.
     books = _synthetic(10_000)
-    books.index  # noqa: B018 - shared index, built once per audit
-    books.policy  # noqa: B018
     rows = advance_match.compute(books)
     assert len(rows) == 10_000
     assert sum(1 for r in rows if r.outstanding) == 5_000
-
-    def reference() -> Decimal:
-        # The least any matching must do: read every posting once.
-        total = Decimal(0)
-        for entry in books.index.transactions:
-            for posting in entry.postings:
-                if posting.units is not None and posting.units.number is not None:
-                    total += posting.units.number
-        return total
-
-    # 50 ms where this reference pass takes 8 ms; a loaded or slower machine scales both.
-    budget = 0.050 * max(1.0, _best(reference) / 0.008)
-    elapsed = _best(lambda: advance_match.compute(books))
-    assert elapsed < budget, f"{elapsed * 1000:.1f} ms, budget {budget * 1000:.1f} ms"
+    assert all(r.case == r.link.removeprefix("adv-") for r in rows)
 
 
 def test_plugin_raises_errors_but_not_warnings(tmp_path: Path) -> None:

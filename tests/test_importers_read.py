@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -345,13 +344,13 @@ def test_empty_file_and_no_header(tmp_path: Path) -> None:
     assert "no header row" in err.message
 
 
-def test_large_csv_reads_fast(tmp_path: Path) -> None:
+def test_large_csv_reads_every_row(tmp_path: Path) -> None:
+    # The speed of large files is measured in benchmarks/, not asserted here.
     rows = fx.payments(*(["成功"] * 9 + ["失败"]) * 2_000)
     path = fx.write_csv(tmp_path / "big.csv", fx.bank_lines(rows))
-    started = time.perf_counter()
     bank = read_bank_file(path)
     assert len(bank.rows) == 20_000
-    assert time.perf_counter() - started < 2.0  # ~0.2 s here; 100k rows take about 1 s
+    assert sum(1 for row in bank.rows if row.status == "failed") == 2_000
 
 
 # Registers -----------------------------------------------------------------------------
