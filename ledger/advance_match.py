@@ -151,29 +151,29 @@ class _Rows:
             (settled_on, cleared_by, oversettled_by),
         )
 
-    def all(
-        self, events: dict[str, list[_Event]], places: dict[str, tuple[str, str]]
-    ) -> list[AdvanceRow]:
+    def all(self, records: dict[str, list[Any]]) -> list[AdvanceRow]:
         """Return the row of every link with events, in the order the links were met.
 
-        The usual advance (paid one day, settled or recovered later) is built here, in
-        place, as `make` would build it: most advances are this one, and at ten thousand
-        advances each call saved per row counts.
+        The usual advance (paid one day, settled or recovered later: a `_PAIR` record) is
+        built here, in place, as `make` would build it: most advances are this one, and at
+        ten thousand advances each call saved per row counts.
         """
         rows: list[AdvanceRow] = []
         where = self.where
         as_of = self.books.as_of
         new_row = tuple.__new__  # Skips the named-argument constructor of the NamedTuple.
-        for link, found in events.items():
-            if len(found) != 2:
-                if found:
-                    rows.append(self.row(link, found, places.get(link, ("", ""))))
+        for link, record in records.items():
+            state = record[0]
+            if state != _PAIR:
+                if state == _PAID:
+                    events = _events(record)
+                    place = (record[3], record[4])
+                else:
+                    events, place = record[1], record[2] or ("", "")
+                if events:
+                    rows.append(self.row(link, events, place))
                 continue
-            (paid_on, first, advanced, entry, undo), (day, kind, number, closer, _) = found
-            if first != "advance" or undo or kind == "advance" or not paid_on < day:
-                rows.append(self.row(link, found, places.get(link, ("", ""))))
-                continue
-            account, currency = places.get(link, ("", ""))
+            _, entry, advanced, account, currency, paid_on, closer, settled, number, day = record
             key = (account, paid_on)
             known = where.get(key)
             if known is None:
@@ -182,7 +182,6 @@ class _Rows:
             county, township, name, deadline, policy, due = known
             left = advanced - number
             cleared = left <= ZERO
-            settled = kind == "settle"
             case = entry.meta.get("case")
             if case.__class__ is not str or not case:  # Else as `make`: the first case found.
                 case = case_of(entry) or case_of(closer) or link[len(LINK_PREFIX) :]
@@ -251,13 +250,36 @@ def _role(account: str) -> int:
     return 2 if account.startswith("Expenses:Relief:") else 0
 
 
+# A link's record while the transactions are read, by its first item:
+#   _PAID: one plain advance so far: [_PAID, entry, number, account, currency, date];
+#   _PAIR: that advance and one later settlement or recovery: the same, then
+#          closer, is a settlement, amount, date;
+#   _ANY: anything else, as events: [_ANY, events, place (first advances posting) or None].
+_ANY, _PAID, _PAIR = 0, 1, 2
+
+
+def _events(record: list[Any]) -> list[_Event]:
+    """Return the events of a `_PAID` or `_PAIR` record."""
+    events: list[_Event] = [(record[5], "advance", record[2], record[1], False)]
+    if record[0] == _PAIR:
+        kind = "settle" if record[7] else "recover"
+        events.append((record[9], kind, record[8], record[6], False))
+    return events
+
+
+def _general(records: dict[str, list[Any]], link: str, record: list[Any]) -> list[Any]:
+    """Return the link's record as an `_ANY` record, turning a `_PAID` or `_PAIR` one."""
+    if record[0] == _ANY:
+        return record
+    general = records[link] = [_ANY, _events(record), (record[3], record[4])]
+    return general
+
+
 def compute(books: Books) -> list[AdvanceRow]:
     """Return every advance of the books, uncached (see `all_advances`)."""
-    events: dict[str, list[_Event]] = {}
-    places: dict[str, tuple[str, str]] = {}
+    records: dict[str, list[Any]] = {}
     prefix = LINK_PREFIX
     roles: dict[str, int] = {}  # Accounts are few and repeat: each is classified once.
-    placeless: set[str] = set()
     # The linked transactions of the shared postings view (`books.postings`), not
     # `books.index`: matching must not wait for the full index.
     for entry in books.postings.linked:
@@ -271,10 +293,7 @@ def compute(books: Books) -> list[AdvanceRow]:
             if len(found_links) != 1:
                 continue
             link = found_links[0]
-        found = events.get(link)
-        new = found is None
-        if found is None:
-            found = events[link] = []
+        record = records.get(link)
         postings = entry.postings
         # The common cases, two postings and no tag, are read inline (speed matters on books
         # of many thousand advances); anything else goes through `_classify`.
@@ -292,23 +311,33 @@ def compute(books: Books) -> list[AdvanceRow]:
             units = first.units
             if first_role == 1 and other_role != 1 and units is not None and units.number:
                 number = units.number
-                if number > ZERO:
-                    found.append((entry.date, "advance", number, entry, False))
-                elif other_role == 2:
-                    found.append((entry.date, "settle", -number, entry, False))
+                date = entry.date
+                if record is None:
+                    if number > ZERO:
+                        records[link] = [_PAID, entry, number, first.account, units.currency,
+                                         date]
+                        continue
+                    record = records[link] = [_ANY, [], (first.account, units.currency)]
+                elif record[0] == _PAID and number < ZERO and record[5] < date:
+                    record += (entry, other_role == 2, -number, date)
+                    record[0] = _PAIR
+                    continue
                 else:
-                    found.append((entry.date, "recover", -number, entry, False))
-                # A link's place is its first advances posting (few links lack one at first).
-                if new or (placeless and link in placeless):
-                    places[link] = (first.account, units.currency)
-                    placeless.discard(link)
+                    record = _general(records, link, record)
+                    if record[2] is None:  # A link's place is its first advances posting.
+                        record[2] = (first.account, units.currency)
+                if number > ZERO:
+                    record[1].append((date, "advance", number, entry, False))
+                elif other_role == 2:
+                    record[1].append((date, "settle", -number, entry, False))
+                else:
+                    record[1].append((date, "recover", -number, entry, False))
                 continue
-        _classify(entry, found)
-        if link not in places:
-            place = _advance_posting(entry)
-            if place is not None:
-                places[link] = place
-                placeless.discard(link)
-            else:
-                placeless.add(link)
-    return _Rows(books).all(events, places)
+        if record is None:
+            record = records[link] = [_ANY, [], None]
+        else:
+            record = _general(records, link, record)
+        _classify(entry, record[1])
+        if record[2] is None:
+            record[2] = _advance_posting(entry)
+    return _Rows(books).all(records)
