@@ -20,7 +20,7 @@ def city(disbursements: int, *, plugins: bool = False) -> Path:
     if not main.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         command = [
-            sys.executable, "-m", "ledger.demo", str(out),
+            sys.executable, "-m", "cli", "demo", str(out),
             "--counties", str(counties), "--townships-per-county", str(townships),
             "--disbursements", str(disbursements), "--seed", "11",
             "--plugins" if plugins else "--no-plugins",

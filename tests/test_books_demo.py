@@ -36,7 +36,7 @@ def test_demo_books_pass_bean_check() -> None:
 def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
     out = tmp_path_factory.mktemp("planted")
     subprocess.run(
-        [sys.executable, "-m", "ledger.demo", str(out), "--faults", "1", "--seed", "7"],
+        [sys.executable, "-m", "cli", "demo", str(out), "--faults", "1", "--seed", "7"],
         check=True,
         capture_output=True,
     )

@@ -168,7 +168,7 @@ def test_cli_writes_books_and_refuses_gaps_in_years(tmp_path: Path) -> None:
 
 def test_committed_books_match_the_documented_command(tmp_path: Path) -> None:
     readme = (ROOT / "books" / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"python -m ledger\.demo books (.+)", readme)
+    match = re.search(r"reserve demo books (.+)", readme)
     assert match, "books/README.md names the command that regenerates the books"
     args = match.group(1).strip().strip("`").split()
     result = CliRunner().invoke(command, [str(tmp_path), *args])

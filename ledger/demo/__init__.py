@@ -1,6 +1,6 @@
 """Demo books of a fictional city, generated deterministically, with optional planted faults.
 
-Run ``python -m ledger.demo OUT_DIR`` (or ``reserve demo OUT_DIR``) with:
+Run ``reserve demo OUT_DIR`` with:
 
 ``--counties N`` (2), ``--townships-per-county N`` (3)
     The city: the first two counties are 迎泽区 (Yingze) and 万柏林区 (Wanbailin) as in the

@@ -4,6 +4,10 @@ Each list holds tuples in the column order of its table in `ledger.export.schema
 exact: integer fen (number × 100, None when the number has more than two decimals) plus the
 decimal text. Dates go through `date_value`, which the caller picks for its database (SQLite
 keeps ISO text, as SQLAlchemy's `Date` does there; PostgreSQL takes `datetime.date`).
+
+This module walks the entries and writes the entry tables (`entries`, `postings`, `metadata`);
+the rows of the record tables (accounts, approvals, disbursements, findings, totals) are made
+by `ledger.export.record_rows`, bank batches by `ledger.export.batches`.
 """
 
 from __future__ import annotations
@@ -20,15 +24,13 @@ from typing import Any
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from ledger import accounts as accounts_mod
 from ledger.books import Books
+from ledger.export import record_rows as records
 from ledger.export.batches import BatchTally
 from ledger.export.values import DateValue
 from ledger.export.values import Memo
 from ledger.export.values import Row
-from ledger.export.values import as_date
 from ledger.export.values import entry_fields
-from ledger.export.values import fen
 from ledger.export.values import fen_of_text
 from ledger.export.values import meta_row
 from ledger.export.values import posting_text
@@ -94,11 +96,7 @@ class _Builder:
         # Dates and amounts repeat: convert each distinct one once.
         self.dv: DateValue = Memo(date_value).__getitem__
         self.fen: Callable[[str], int | None] = Memo(fen_of_text).__getitem__
-        directory = books.directory
-        by_township: dict[str, list[str]] = defaultdict(list)
-        for county, township in directory.townships:
-            by_township[township].append(county)
-        self.county_of = {t: c[0] for t, c in by_township.items() if len(c) == 1}
+        self.county_of = records.county_of_townships(books.directory)
 
     def chunks(self, found: Iterable[Finding], size: int) -> Iterator[Rows]:
         """Yield the rows `size` entries at a time; the book-wide tables come last."""
@@ -114,17 +112,13 @@ class _Builder:
                 self.rows.accounts = []
                 yield self.rows
                 self.rows = Rows()
-        self.rows.accounts = accounts + self.rows.accounts
-        self._close_dates()
-        self._disbursements()
-        self._findings(found)
-        self.rows.bank_batches = self.batches.rows(self.book, self.dv)
-        book = self.book
-        self.rows.totals = [
-            (book, account, currency, fen(total), str(total))
-            for (account, currency), total in sorted(self.sums.items())
-        ]
-        yield self.rows
+        book, dv, rows = self.book, self.dv, self.rows
+        rows.accounts = records.with_close_dates(accounts + rows.accounts, self.closes, dv)
+        rows.disbursements = records.disbursement_rows(self.books, book, self.ids, dv, self.fen)
+        rows.findings = records.finding_rows(book, found, dv, self.fen)
+        rows.bank_batches = self.batches.rows(book, dv)
+        rows.totals = records.total_rows(book, self.sums)
+        yield rows
 
     def _metadata(self, entry_id: int, posting_no: int, meta: dict[str, Any] | None) -> None:
         if not meta:
@@ -198,11 +192,13 @@ class _Builder:
         ))
         self._metadata(entry_id, 0, meta)
         if isinstance(entry, data.Open):
-            self._account(entry)
+            self.rows.accounts.append(records.account_row(self.book, entry, self.dv))
         elif isinstance(entry, data.Close):
             self.closes[entry.account] = entry.date
         elif isinstance(entry, data.Custom) and entry.type == "approval":
-            self._approval(entry_id, entry)
+            self.rows.approvals.append(records.approval_row(
+                self.book, entry_id, entry, self.books.directory, self.county_of, self.dv
+            ))
         elif isinstance(entry, data.Custom) and entry.type == "payout-failed":
             batch = meta.get("batch")
             amount = next((v.value for v in entry.values if isinstance(v.value, Amount)), None)
@@ -210,99 +206,6 @@ class _Builder:
                 number = amount.number if amount is not None and amount.number else Decimal(0)
                 currency = amount.currency if amount is not None else ""
                 self.batches.add(batch, entry.date, meta, number, currency, "failed")
-
-    def _account(self, entry: data.Open) -> None:
-        info = accounts_mod.parse(entry.account)
-        meta = entry.meta or {}
-        population = meta.get("population")
-        self.rows.accounts.append((
-            self.book, entry.account, self.dv(entry.date), None,
-            " ".join(entry.currencies or ()), info.role if info else None,
-            info.county if info else None, (info.township or None) if info else None,
-            (info.procedure or None) if info else None, _text(meta.get("name")),
-            int(population) if isinstance(population, Decimal | int)
-            and not isinstance(population, bool) else None,
-            _text(meta.get("bank-account")), _code(meta.get("budget-code")),
-            meta.get("filename"), meta.get("lineno"),
-        ))
-
-    def _approval(self, entry_id: int, entry: data.Custom) -> None:
-        meta = entry.meta or {}
-        values = [v.value for v in entry.values]
-        case = values[0] if values and isinstance(values[0], str) else None
-        amount = next((v for v in values if isinstance(v, Amount)), None)
-        number = amount.number if amount is not None else None
-        township = _text(meta.get("township"))
-        county = self.county_of.get(township or "")
-        ratio = meta.get("ratio")
-        self.rows.approvals.append((
-            self.book, entry_id, self.dv(entry.date), case, county, township,
-            self.books.directory.township_name(county, township) if county and township
-            else None, _text(meta.get("procedure")), _text(meta.get("approval")),
-            _text(meta.get("approver")), _text(meta.get("recipient")), _text(meta.get("name")),
-            fen(number) if number is not None else None,
-            str(number) if number is not None else None,
-            amount.currency if amount is not None else None,
-            str(ratio) if isinstance(ratio, Decimal | int) else None,
-            self._date(meta.get("applied")), self._date(meta.get("notice")),
-            _text(meta.get("decision")), _text(meta.get("category")),
-        ))
-
-    def _date(self, value: Any) -> Any:
-        found = as_date(value)
-        return self.dv(found) if found is not None else None
-
-    def _close_dates(self) -> None:
-        closes = self.closes
-        if closes:
-            self.rows.accounts = [
-                (*r[:3], self.dv(closes[r[1]]) if r[1] in closes else None, *r[4:])
-                for r in self.rows.accounts
-            ]
-
-    def _disbursements(self) -> None:
-        policy = self.books.policy
-        names = self.books.directory.township_name
-        windows: dict[tuple[str, datetime.date], tuple[int, str]] = {}
-        append = self.rows.disbursements.append
-        ids = self.ids
-        for d in self.books.index.disbursements:
-            date = d.entry.date
-            window = windows.get((d.county, date))
-            if window is None:
-                setting = policy.setting("split-window", d.county, date)
-                window = windows[(d.county, date)] = (int(setting.value), setting.origin)
-            text = str(d.amount)
-            append((
-                self.book, ids[id(d.entry)], self.dv(date), date.toordinal(), d.county,
-                d.township, names(d.county, d.township), d.procedure, d.account,
-                self.fen(text), text, d.currency or None, d.case or None,
-                d.recipient or None, d.settlement, window[0], window[1],
-            ))
-
-    def _findings(self, found: Iterable[Finding]) -> None:
-        dates = Memo(lambda text: self.dv(datetime.date.fromisoformat(text)))
-        append = self.rows.findings.append
-        for number, f in enumerate(found, start=1):
-            amount = str(f.amount) if f.amount is not None else None
-            append((
-                self.book, number, f.code, f.severity, f.explained, f.message, f.file or None,
-                f.line or None, dates[f.date] if f.date else None, f.county or None,
-                f.township or None, f.township_name or None, f.case or None,
-                self.fen(amount) if amount is not None else None, amount,
-                f.currency or None,
-            ))
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _code(value: Any) -> str | None:
-    """Return a code written as a string or as a number (`budget-code: 2082001`)."""
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return str(value)
-    return _text(value)
 
 
 def chunks(
