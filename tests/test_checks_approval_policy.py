@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 
+from approval_fixtures import Load
+from approval_fixtures import assert_one
+from approval_fixtures import general
+from approval_fixtures import run
+from approval_fixtures import small
 from ledgers import PRELUDE
-from test_checks_approval import Load
-from test_checks_approval import assert_one
-from test_checks_approval import general
-from test_checks_approval import run
-from test_checks_approval import small
 
 from ledger.checks import approval_meta
 from ledger.checks import cases

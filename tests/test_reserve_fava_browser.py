@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 from fava.application import create_app
-from test_reserve_fava import FakeImporter
-from test_reserve_fava import write_fava_books
+from fava_fixtures import FakeImporter
+from fava_fixtures import write_fava_books
 from werkzeug.serving import make_server
 
 from reserve_fava.import_page import ReserveImport
