@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+from collections import Counter
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
@@ -48,25 +49,36 @@ class Payment(NamedTuple):
 
 
 def payments(books: Books) -> dict[str, list[Payment]]:
-    """Return the payments in effect per recipient, sorted by date, file and line."""
+    """Return the recipients paid more than once, each with its payments in effect.
+
+    The payments are sorted by date, file and line. A recipient with one disbursement can
+    raise neither SPLIT-PAYMENT nor RECIPIENT-REPEAT: it is counted and left out before its
+    metadata is read (most recipients are paid once, and each look at a payment's metadata is
+    a cache miss on large books).
+    """
     view = cases.view(books)
+    disbursements = view.disbursements
+    times = Counter([d.recipient for d in disbursements])
     found: dict[str, list[Payment]] = defaultdict(list)
     skip = view.reversed | view.undone | view.settled
     advance_of = view.advance_of
     hashed = approval_meta.RECIPIENT_RE.fullmatch
     levels = cases.LEVELS
-    for d in view.disbursements:
+    new = tuple.__new__  # Payment(...) without the NamedTuple's Python-level constructor.
+    for d in disbursements:
+        recipient = d.recipient
+        if times[recipient] < 2:
+            continue
         key = id(d.entry)
         if key in skip:
             continue
-        recipient = d.recipient
         if not hashed(recipient):
             continue  # A recipient missing or not hashed is APPROVAL-MISSING's.
         advance = advance_of.get(key)
         level = d.entry.meta.get("approval")
-        found[recipient].append(
-            Payment(d, d.date if advance is None else advance.date, level if level in levels else "")
-        )
+        found[recipient].append(new(Payment, (
+            d, d.date if advance is None else advance.date, level if level in levels else ""
+        )))
     for group in found.values():
         if len(group) > 1:
             group.sort(key=lambda p: p.order)
