@@ -8,6 +8,7 @@ override each of those, so the short cut must notice and ask the policy.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from approval_fixtures import Load
 from approval_fixtures import assert_one
@@ -59,6 +60,10 @@ def test_dates_of_the_short_cuts_are_the_approved_dates(books_from: Load) -> Non
 
 
 def test_clean_never_vouches_for_a_payment_with_problems(books_from: Load) -> None:
+    imported: dict[str, object] = {
+        "source_sha256": "ab", "batch": "B", "bank_row": Decimal(7), "bank_status": "paid",
+        "card": "c-0123456789abcdef",
+    }
     broken = [
         small("2018-03-05", "100.00", case="C-1", approver=" "),
         small("2018-03-05", "100.00", case="C-2", approval="city"),
@@ -69,12 +74,22 @@ def test_clean_never_vouches_for_a_payment_with_problems(books_from: Load) -> No
         small("2018-03-05", "100.00", case="C-7", source_sha256="ab", batch="B"),
         small("2018-03-05", "100.00", case=" "),
         general("2018-03-05", "2000.00", "1.5", case="C-8", approval="conference"),
-        small("2018-03-05", "100.00", case="C-9"),  # Complete: the near miss.
+        small("2018-03-05", "100.00", case="C-10", approver=None),  # Keys absent, not ill-typed.
+        small("2018-03-05", "100.00", case="C-11", approved=None),
+        general("2018-03-05", "2000.00", "1.5", case="C-12").replace("  ratio: 1.5\n", ""),
+        general("2018-03-05", "2000.00", "1.5", case="C-13").replace("ratio: 1.5", 'ratio: "1.5"'),
+        small("2018-03-05", "100.00", case="C-14", **{**imported, "card": None}),
+        small("2018-03-05", "100.00", case="C-15", **{**imported, "bank_status": None}),
+        small("2018-03-05", "100.00", case="C-16", **{**imported, "card": "c-ABCDEF0123456789"}),
+        small("2018-03-05", "100.00", case="C-17", **{**imported, "bank_row": "7"}),
+        small("2018-03-05", "100.00", case="C-9"),  # Complete: the near misses.
+        small("2018-03-05", "100.00", case="C-18", **imported),
+        general("2018-03-05", "2000.00", "1.5", case="C-19"),
     ]
     books = books_from(PRELUDE + "".join(broken))
     view = cases.view(books)
     assert len(view.disbursements) == len(broken)
     vouched = [d.case for d in view.disbursements if approval_meta.clean(d)]
-    assert vouched == ["C-9"]
+    assert vouched == ["C-9", "C-18", "C-19"]
     for d in view.disbursements:
         assert not approval_meta.clean(d) or approval_meta.problems(d) == []

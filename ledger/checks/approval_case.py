@@ -9,6 +9,7 @@ amount is not positive paid nothing and is not checked; nor is a limit in anothe
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from beancount.core import data
@@ -20,48 +21,69 @@ from ledger.checks.cases import finding
 from ledger.checks.cases import money
 from ledger.findings import Finding
 from ledger.money import Disbursement
+from ledger.policy import TierSet
 
 ZERO = Decimal(0)
 
 
 def check(books: Books) -> list[Finding]:
     """Return the case-level findings of the approval family."""
-    view = cases.view(books)
-    approved = books.index.approved_amounts
-    policy = books.policy
-    amounts = books.index.case_amount
-    lowest = policy.lowest_ceiling
-    single_tiers = policy.single_tiers
-    findings: list[Finding] = []
-    # Each rule asks its cheap question first (the lowest ceiling there is, the band, the
-    # approved amount); only a case that may break it goes through the rule's own function,
-    # which decides with the policy in force on its date.
-    for key, last in view.last_relief.items():
-        net = amounts.get(key, ZERO)
-        if net <= ZERO:
-            continue
-        meta = last.entry.meta
-        level = meta.get("approval")
-        if (level == "township" or level == "county") and net > lowest.get(level, net):
-            findings.extend(_authority(books, last, net, _on(last)))
-        ratio = meta.get("ratio")
-        if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
-            tiers = single_tiers or policy.tiers(last.county, _on(last))
-            tier = tiers.find(ratio)
-            if tier is None or not tier.minimum <= net <= tier.maximum:
-                findings.extend(_tier(books, last, net, _on(last)))
-        limit = approved.get(key)
-        if limit is not None and net > limit:
-            record = books.index.approval_record(*key)
-            if record is not None:
-                findings.extend(_over_approved(books, last, net, record))
-    return findings
+    return Cases(books).check(cases.view(books).last_relief.items())
 
 
-def _on(d: Disbursement) -> datetime.date:
-    """Return the date whose policy applies: `approved`, else the payment's own date."""
-    on = d.entry.meta.get("approved")
-    return on if isinstance(on, datetime.date) else d.entry.date
+class Cases:
+    """The case-level rules, asked of (county, case) keys and their last relief payments."""
+
+    def __init__(self, books: Books) -> None:
+        """Take what every case needs from the books' indexes and policy."""
+        self.books = books
+        self.amounts = books.index.case_amount
+        self.approved = books.index.approved_amounts
+        self.policy = books.policy
+        #: The tier set in force per (county, date), each asked of the policy once.
+        self.tier_sets: dict[tuple[str, datetime.date], TierSet] = {}
+
+    def check(self, lasts: Iterable[tuple[tuple[str, str], Disbursement]]) -> list[Finding]:
+        """Return the findings of cases given as ((county, case), last relief payment)."""
+        books = self.books
+        amounts = self.amounts
+        approved = self.approved
+        lowest = self.policy.lowest_ceiling
+        single_tiers = self.policy.single_tiers
+        tier_sets = self.tier_sets
+        findings: list[Finding] = []
+        # Each rule asks its cheap question first (the lowest ceiling there is, the band, the
+        # approved amount); only a case that may break it goes through the rule's own
+        # function, which decides with the policy in force on its date. Each key is read once.
+        for key, last in lasts:
+            net = amounts.get(key, ZERO)
+            if net <= ZERO:
+                continue
+            entry = last.entry
+            meta = entry.meta
+            on = meta.get("approved")
+            if not isinstance(on, datetime.date):
+                on = entry.date  # Without an `approved` date, the policy of its own date.
+            level = meta.get("approval")
+            if (level == "township" or level == "county") and net > lowest.get(level, net):
+                findings.extend(_authority(books, last, net, on))
+            ratio = meta.get("ratio")
+            if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
+                tiers = single_tiers
+                if tiers is None:
+                    where = (last.county, on)
+                    tiers = tier_sets.get(where)
+                    if tiers is None:
+                        tiers = tier_sets[where] = self.policy.tiers(*where)
+                tier = tiers.find(ratio)
+                if tier is None or not tier.minimum <= net <= tier.maximum:
+                    findings.extend(_tier(books, last, net, on))
+            limit = approved.get(key)
+            if limit is not None and net > limit:
+                record = books.index.approval_record(*key)
+                if record is not None:
+                    findings.extend(_over_approved(books, last, net, record))
+        return findings
 
 
 def _authority(books: Books, d: Disbursement, net: Decimal, on: datetime.date) -> list[Finding]:

@@ -13,6 +13,7 @@ payee wherever the bank wrote a `holder`. `notice` is NOTICE-MISSING's, not this
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 from decimal import Decimal
 from typing import Any
@@ -80,61 +81,67 @@ def _shown(value: Any) -> str:
 
 _RECIPIENT = RECIPIENT_RE.fullmatch
 _CARD = CARD_RE.fullmatch
-_CHECKED_IN_FULL = ("instalment", "holder", "agent")
+# The keys `clean` needs present, fetched in one call each (a missing one raises KeyError).
+_PAYEE = operator.itemgetter("case", "recipient")
+_EXPENSE = operator.itemgetter("case", "recipient", "approval", "approver", "approved")
+_IMPORTED = operator.itemgetter("bank-status", "batch", "bank-row", "card")
 
 
 def clean(d: Disbursement) -> bool:
     """Return True when `problems(d)` is surely empty, checked cheaply.
 
     Most payments are complete: this asks the questions of `problems` in their fastest form
-    (exact types, no messages) and answers False at the first doubt, including for the rarer
-    shapes (conference approvals, settlements, instalments, holders, agents), which
-    `problems` then looks at in full. It never answers True where `problems` finds one.
+    (the keys it needs fetched together, exact types, no messages) and answers False at the
+    first doubt, including for the rarer shapes (conference approvals, settlements,
+    instalments, holders, agents), which `problems` then looks at in full. It never answers
+    True where `problems` finds one.
     """
     meta = d.entry.meta
-    case = meta.get("case")
-    recipient = meta.get("recipient")
+    procedure = d.procedure
+    try:
+        if procedure == "advance":  # Approved when settled: no approval keys of its own.
+            case, recipient = _PAYEE(meta)
+        else:
+            case, recipient, level, approver, approved = _EXPENSE(meta)
+            if (
+                level not in _SIMPLE_LEVELS
+                or d.settlement
+                or approver.__class__ is not str
+                or not approver.strip()
+                or not isinstance(approved, datetime.date)
+                or (procedure == "general" and meta["ratio"].__class__ is not Decimal)
+            ):
+                return False
+    except KeyError:
+        return False
     if (
         case.__class__ is not str
         or not case.strip()
         or recipient.__class__ is not str
         or _RECIPIENT(recipient) is None
+        or "instalment" in meta
+        or "holder" in meta
+        or "agent" in meta
     ):
-        return False
-    if not d.is_advance:
-        level = meta.get("approval")
-        approver = meta.get("approver")
-        if (
-            level not in _SIMPLE_LEVELS
-            or d.settlement
-            or approver.__class__ is not str
-            or not approver.strip()
-            or not isinstance(meta.get("approved"), datetime.date)
-            or (d.procedure == "general" and meta.get("ratio").__class__ is not Decimal)
-        ):
-            return False
-    for key in _CHECKED_IN_FULL:
-        if key in meta:
-            return False
-    status = meta.get("bank-status")
-    if status is not None and status not in BANK_STATUSES:
         return False
     category = meta.get("category")
     if category is not None and category not in CATEGORIES:
         return False
-    if "source-sha256" in meta:
-        batch = meta.get("batch")
-        row = meta.get("bank-row")
-        card = meta.get("card")
-        return (
-            status is not None
-            and batch.__class__ is str
-            and bool(batch.strip())
-            and (row.__class__ is Decimal or row.__class__ is int)
-            and card.__class__ is str
-            and _CARD(card) is not None
-        )
-    return True
+    if "source-sha256" not in meta:
+        status = meta.get("bank-status")
+        return status is None or status in BANK_STATUSES
+    try:
+        status, batch, row, card = _IMPORTED(meta)
+    except KeyError:
+        return False
+    return (
+        status in BANK_STATUSES
+        and batch.__class__ is str
+        and bool(batch.strip())
+        and (row.__class__ is Decimal or row.__class__ is int)
+        and card.__class__ is str
+        and _CARD(card) is not None
+    )
 
 
 def problems(d: Disbursement) -> list[str]:
