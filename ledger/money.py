@@ -6,6 +6,14 @@ reversals and returns included (SPEC §5). Besides the disbursements and the cas
 pass notes what the checks would otherwise look for in a walk of their own: the reversals,
 the returns and recoveries (`Outflow`), the bank requests (money from a paying account into a
 holding one) and the rows with a `holder`. Each transaction's postings are parsed once.
+
+At 100,000 disbursements the pass is bound by memory, not arithmetic: every transaction, its
+metadata, postings, amounts and numbers are objects apart on the heap, each a cache miss on
+first touch. So the pass touches each once, and nothing it does not need: one loop with the
+indexes' methods bound beforehand; what it needs of an account (`_kind`) found by one dict
+lookup a posting (a cache local to the pass) instead of a parse and attribute reads; a
+transaction's case read only when a relief posting or a disbursement needs it; the
+transaction's postings and metadata fetched together (their misses overlap).
 """
 
 from __future__ import annotations
@@ -22,8 +30,6 @@ from beancount.core import data
 from ledger import accounts
 
 ZERO = Decimal(0)
-# The paying accounts (1) and the holding ones (2) a payment's money leaves or enters.
-_BITS = {"reserve": 1, "cash": 1, "treasury": 1, "intransit": 2, "suspense": 2}
 
 
 class Outflow(NamedTuple):
@@ -108,6 +114,35 @@ def _str(meta: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+# What the pass needs of an account, worked out once per account (`_kind`): its kind, then
+# county, township, procedure (small, general, emergency; "advance" for an advance account)
+# and name. The kinds are bits: paying (reserve, cash, treasury) and holding (in transit,
+# suspense) accounts, whose money is only seen going in or out; relief and advances.
+_PAYING, _HOLDING, _RELIEF, _ADVANCES = 1, 2, 4, 8
+_Kind = tuple[int, str, str, str, str]
+#: Accounts the pass does not look at: outside the project, malformed, or of another role.
+_OTHER: _Kind = (0, "", "", "", "")
+_ROLE_KINDS = {
+    "reserve": _PAYING,
+    "cash": _PAYING,
+    "treasury": _PAYING,
+    "intransit": _HOLDING,
+    "suspense": _HOLDING,
+    "relief": _RELIEF,
+    "advances": _ADVANCES,
+}
+
+
+def _kind(account: str) -> _Kind:
+    """Return what the pass needs of an account (`_OTHER` if it does not look at it)."""
+    info = accounts.parse(account)
+    kind = _ROLE_KINDS.get(info.role, 0) if info is not None else 0
+    if info is None or not kind:
+        return _OTHER
+    procedure = info.procedure if kind == _RELIEF else "advance"
+    return (kind, info.county, info.township, procedure, account)
+
+
 class Money:
     """The money indexes of a list of transactions (those of the audit date and before)."""
 
@@ -130,87 +165,114 @@ class Money:
         self.into_holding: list[data.Transaction] = []
         #: Transactions carrying a `holder` (the bank's account-holder name).
         self.with_holder: list[data.Transaction] = []
-        transaction = self._transaction
-        for position, entry in enumerate(transactions):
-            transaction(position, entry)
+        self._walk(transactions)
 
-    def _transaction(self, position: int, entry: data.Transaction) -> None:
-        meta = entry.meta
-        reversal = "reversal" in entry.tags if entry.tags else False
-        if reversal:
-            reverses = _str(meta, "reverses")
-            if " " in reverses:
-                date, named = reverses.split(" ", 1)
-                self.reversed.add((date.strip(), named.strip()))
-        if "holder" in meta:
-            self.with_holder.append(entry)
-        found = meta.get("case")
-        case: str = found if found.__class__ is str and found else case_of(entry)
-        first: accounts.AccountInfo | None = None
-        amount = ZERO
-        currency = ""
-        advance_out = False
-        into = out = 0  # Bits: 1 a paying account, 2 a holding one (transit, suspense).
-        taken: dict[tuple[str, str], Decimal] | None = None
-        parse = accounts.parse
-        for posting in entry.postings:
-            units = posting.units
-            if units is None:
-                continue
-            number = units.number
-            info = parse(posting.account)
-            if info is None or number is None:
-                continue
-            role = info.role
-            bit = _BITS.get(role)
-            if bit is not None:
+    def _walk(self, transactions: Sequence[data.Transaction]) -> None:
+        # One loop, the indexes' methods bound beforehand: per transaction and posting, no
+        # call and no attribute read that the loop can do without.
+        kinds: dict[str, _Kind] = {}  # What the pass needs of each account (`_kind`).
+        get_kind = kinds.get
+        case_amount = self.case_amount
+        get_amount = case_amount.get
+        disbursement = self.disbursements.append
+        at = self.positions.append
+        with_holder = self.with_holder.append
+        into_holding = self.into_holding.append
+        for position, entry in enumerate(transactions):
+            meta = entry.meta
+            postings = entry.postings
+            if "holder" in meta:
+                with_holder(entry)
+            tags = entry.tags
+            reversal = "reversal" in tags if tags else False
+            # The case: read on the first relief posting, or for a disbursement.
+            case: str | None = None
+            first: _Kind | None = None
+            amount = ZERO
+            currency = ""
+            advance_out = False
+            into = out = 0  # Bits: _PAYING, _HOLDING.
+            taken: dict[tuple[str, str], Decimal] | None = None
+            for posting in postings:
+                account = posting.account
+                found = get_kind(account)
+                if found is None:
+                    found = kinds[account] = _kind(account)
+                kind = found[0]
+                if not kind:
+                    continue
+                units = posting.units
+                if units is None:
+                    continue
+                number = units.number
+                if number is None:
+                    continue
+                if kind < _RELIEF:
+                    if number > ZERO:
+                        into |= kind
+                    elif number < ZERO:
+                        out |= kind
+                    continue
+                if kind == _RELIEF:
+                    if case is None:
+                        case = _case(meta, entry)
+                    key = (found[1], case)
+                    # The posting's own Decimal where it is the first: no new object a case.
+                    known = get_amount(key)
+                    case_amount[key] = number if known is None else known + number
                 if number > ZERO:
-                    into |= bit
+                    amount = number if amount is ZERO else amount + number
+                    currency = units.currency
+                    if first is None or (first[0] == _ADVANCES and kind == _RELIEF):
+                        first = found
                 elif number < ZERO:
-                    out |= bit
+                    advance_out = advance_out or kind == _ADVANCES
+                    taken = taken if taken is not None else {}
+                    where = ("relief" if kind == _RELIEF else "advances", found[1])
+                    taken[where] = taken.get(where, ZERO) + number
+            if reversal:
+                self._reversal(entry)
                 continue
-            if role == "relief":
-                key = (info.county, case)
-                # The posting's own Decimal where it is the first: no new object a case.
-                known = self.case_amount.get(key)
-                self.case_amount[key] = number if known is None else known + number
-            elif role != "advances":
-                continue
-            if number > ZERO:
-                amount = number if amount is ZERO else amount + number
-                currency = units.currency
-                if first is None or (first.role == "advances" and role == "relief"):
-                    first = info
-            elif number < ZERO:
-                advance_out = advance_out or role == "advances"
-                taken = taken if taken is not None else {}
-                where = (role, info.county)
-                taken[where] = taken.get(where, ZERO) + number
-        if reversal:
-            self.reversal_entries.append(entry)
-            return
-        if into & 2 and out & 1:
-            self.into_holding.append(entry)
-        if first is not None:
-            self.disbursements.append(
-                Disbursement(
-                    entry,
-                    first.county,
-                    first.township,
-                    first.procedure if first.role == "relief" else "advance",
-                    first.account,
-                    amount,
-                    currency,
-                    case,
-                    _str(meta, "recipient"),
-                    advance_out and first.role == "relief",
-                    bool(out & 1),
-                    bool(out & 2),
+            if into & _HOLDING and out & _PAYING:
+                into_holding(entry)
+            if first is not None:
+                recipient = meta.get("recipient")
+                disbursement(
+                    Disbursement(
+                        entry,
+                        first[1],
+                        first[2],
+                        first[3],
+                        first[4],
+                        amount,
+                        currency,
+                        case if case is not None else _case(meta, entry),
+                        recipient if isinstance(recipient, str) else "",
+                        advance_out and first[0] == _RELIEF,
+                        (out & _PAYING) != 0,
+                        (out & _HOLDING) != 0,
+                    )
                 )
-            )
-            self.positions.append(position)
-        elif taken is not None:
-            for (role, county), number in taken.items():
-                if number < ZERO:
-                    self.outflows.append(Outflow(position, entry, role, county, -number))
-                    break
+                at(position)
+            elif taken is not None:
+                self._outflow(position, entry, taken)
+
+    def _reversal(self, entry: data.Transaction) -> None:
+        reverses = _str(entry.meta, "reverses")
+        if " " in reverses:
+            date, named = reverses.split(" ", 1)
+            self.reversed.add((date.strip(), named.strip()))
+        self.reversal_entries.append(entry)
+
+    def _outflow(
+        self, position: int, entry: data.Transaction, taken: dict[tuple[str, str], Decimal]
+    ) -> None:
+        for (role, county), number in taken.items():
+            if number < ZERO:
+                self.outflows.append(Outflow(position, entry, role, county, -number))
+                break
+
+
+def _case(meta: dict[str, Any], entry: data.Transaction) -> str:
+    found = meta.get("case")
+    return found if found.__class__ is str and found else case_of(entry)
