@@ -43,13 +43,21 @@ def _txn(date: datetime.date, case: str, postings: list[tuple[str, Decimal]], li
 
 
 def ledger(count: int, seed: int = 5) -> tuple[list[data.Directive], dict[str, str]]:
-    """Return entries of `count` advances of round amounts, settled in shuffled order."""
+    """Return entries of `count` advances of round amounts, settled in shuffled order.
+
+    As Beancount's parser does, every posting to an account holds the same string object
+    (the account name is made once), while links, dates and numbers are objects of their own.
+    """
     rng = random.Random(seed)
     entries: list[data.Directive] = [_open("Assets:Treasury:Bench", 1, name="县")]
+    reserve, advances_account, relief = {}, {}, {}
     for town in _TOWNS:
-        entries.append(_open(f"Assets:Reserve:Bench:{town}", 2, name=town))
-        entries.append(_open(f"Assets:Advances:Bench:{town}", 3))
-        entries.append(_open(f"Expenses:Relief:Bench:{town}:Emergency", 4))
+        reserve[town] = f"Assets:Reserve:Bench:{town}"
+        advances_account[town] = f"Assets:Advances:Bench:{town}"
+        relief[town] = f"Expenses:Relief:Bench:{town}:Emergency"
+        entries.append(_open(reserve[town], 2, name=town))
+        entries.append(_open(advances_account[town], 3))
+        entries.append(_open(relief[town], 4))
     truth = {}
     start = datetime.date(2024, 1, 1)
     settlements = []
@@ -58,12 +66,12 @@ def ledger(count: int, seed: int = 5) -> tuple[list[data.Directive], dict[str, s
         amount = Decimal(rng.choice((500, 1000, 1500))) + Decimal("0.00")
         case = f"A-{i:05d}"
         day = start + datetime.timedelta(days=i % 300)
-        entries.append(_txn(day, case, [(f"Assets:Advances:Bench:{town}", amount),
-                                        (f"Assets:Reserve:Bench:{town}", -amount)], 10 + i, False))
+        entries.append(_txn(day, case, [(advances_account[town], amount),
+                                        (reserve[town], -amount)], 10 + i, False))
         settle_day = day + datetime.timedelta(days=rng.randint(1, 25))
         settlements.append(_txn(settle_day, case, [
-            (f"Expenses:Relief:Bench:{town}:Emergency", amount),
-            (f"Assets:Advances:Bench:{town}", -amount)], 100_000 + i, True))
+            (relief[town], amount),
+            (advances_account[town], -amount)], 100_000 + i, True))
         truth[case] = case
     entries.extend(settlements)
     entries.sort(key=data.entry_sortkey)
