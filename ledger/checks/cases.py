@@ -12,10 +12,12 @@ amount.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import datetime
 import hashlib
 import re
 import weakref
-from collections import defaultdict
 from decimal import Decimal
 
 from beancount.core import data
@@ -27,6 +29,7 @@ from ledger.findings import format_amount
 from ledger.findings import location
 from ledger.index import BookIndex
 from ledger.money import Disbursement
+from ledger.money import Outflow
 from ledger.money import case_of
 
 ZERO = Decimal(0)
@@ -65,8 +68,25 @@ def _moves(entry: data.Transaction, *, positive: bool) -> bool:
     return False
 
 
+def _day(text: str) -> datetime.date | None:
+    """Return the date a `reverses` names, if it is written as `date.isoformat` writes it."""
+    with contextlib.suppress(ValueError):
+        day = datetime.date.fromisoformat(text)
+        return day if day.isoformat() == text else None
+    return None
+
+
+_Case = tuple[str, str]  # (county, case)
+
+
 class CaseView:
-    """The disbursements of the books as payments, with what undoes and pairs them."""
+    """The disbursements of the books as payments, with what undoes and pairs them.
+
+    At 100,000 payments the view is bound by memory (each payment an object apart on the
+    heap, a cache miss on first touch), so the payments are walked once (`_file`), each filed
+    by case and its case's last relief payment noted in the same step. Only the cases of
+    undone payments and of advances are looked at again, never every case.
+    """
 
     def __init__(self, books: Books) -> None:
         """Classify every disbursement and correction dated on or before the audit date."""
@@ -77,28 +97,86 @@ class CaseView:
         self.disbursements: list[Disbursement] = index.disbursements
         self.reversed: set[int] = set()
         self.undone: set[int] = set()
-        self._reversals(index)
-        self._returns(index)
-        self.by_case: dict[tuple[str, str], list[Disbursement]] = {}
-        gone = self.reversed | self.undone
-        for d in self.disbursements:
-            if d.case and id(d.entry) not in gone:
-                group = self.by_case.get((d.county, d.case))
-                if group is None:
-                    self.by_case[(d.county, d.case)] = [d]
-                else:
-                    group.append(d)
-        #: Settlement entry id -> the in-effect advance of its case it settles.
+        #: (county, case) -> its payments in effect in book order, by first such payment.
+        self.by_case: dict[_Case, list[Disbursement]] = {}
+        #: Settlement entry id -> the in-effect advance of its case it settles (a lookup).
         self.advance_of: dict[int, Disbursement] = {}
         #: Ids of advances that have an in-effect settlement.
         self.settled: set[int] = set()
-        #: (county, case) -> its last relief payment in effect (advances excluded).
-        self.last_relief: dict[tuple[str, str], Disbursement] = {}
-        for key, group in self.by_case.items():
-            if len(group) == 1:  # Most cases: one payment, no advance to pair.
-                if group[0].procedure != "advance":
-                    self.last_relief[key] = group[0]
+        #: (county, case) -> its last relief payment in effect, in the order of `by_case`.
+        self.last_relief: dict[_Case, Disbursement] = {}
+        self._reversals(index)
+        advanced: list[_Case] = []  # The case of every advance filed.
+        undone: list[_Case] = []  # The cases of payments a return undid.
+        # A return undoes a payment booked before it: the walk stops at each return (found
+        # by bisecting the payments' positions), when `by_case` holds exactly those payments.
+        money, payments, start = index.money, self.disbursements, 0
+        for outflow in money.outflows:
+            stop = bisect.bisect_left(money.positions, outflow.position, start)
+            self._file(payments[start:stop], self.reversed, advanced)
+            start = stop
+            undone += self._return(outflow)
+        self._file(payments[start:] if start else payments, self.reversed, advanced)
+        if undone:
+            self._drop(undone, advanced)
+        self._pair(advanced)
+
+    def _file(self, payments: list[Disbursement], gone: set[int], advanced: list[_Case]) -> None:
+        """File payments by case, noting each case's last relief payment and its advances.
+
+        A case's first payment holds its place in `last_relief` (a dict keeps the order of
+        insertion, `by_case`'s); a relief payment replaces it; `_pair` drops advances alone.
+        """
+        by_case, last_relief = self.by_case, self.last_relief
+        get = by_case.get
+        for d in payments:
+            case = d.case
+            if not case or (gone and id(d.entry) in gone):
                 continue
+            key = (d.county, case)
+            group = get(key)
+            advance = d.procedure == "advance"
+            if group is None:
+                by_case[key] = [d]
+                last_relief[key] = d
+            else:
+                group.append(d)
+                if not advance:
+                    last_relief[key] = d
+            if advance:
+                advanced.append(key)
+
+    def _drop(self, undone: list[_Case], advanced: list[_Case]) -> None:
+        """Take the payments a return undid out of their cases; file all again if need be.
+
+        (When an undone payment was its case's first and others remain, the case moves.)
+        """
+        by_case, last_relief = self.by_case, self.last_relief
+        for key in dict.fromkeys(undone):
+            group = by_case[key]
+            kept = [d for d in group if id(d.entry) not in self.undone]
+            if kept and kept[0] is not group[0]:
+                for found in by_case, last_relief, advanced:
+                    found.clear()
+                self._file(self.disbursements, self.reversed | self.undone, advanced)
+                return
+            if not kept:
+                del by_case[key], last_relief[key]
+                continue
+            by_case[key] = kept
+            relief = [d for d in kept if not d.is_advance]
+            if relief:
+                last_relief[key] = relief[-1]
+            else:
+                del last_relief[key]
+
+    def _pair(self, advanced: list[_Case]) -> None:
+        """Pair each settlement with its case's advance; drop cases of advances alone."""
+        for key in dict.fromkeys(advanced):
+            last = self.last_relief.get(key)
+            if last is not None and last.is_advance:  # It held its case's place: no relief.
+                del self.last_relief[key]
+            group = self.by_case.get(key, [])  # Empty: undone.
             advances = [d for d in group if d.is_advance]
             for d in group:
                 if d.settlement:
@@ -106,9 +184,6 @@ class CaseView:
                     if earlier:
                         self.advance_of[id(d.entry)] = earlier[0]
                         self.settled.add(id(earlier[0].entry))
-            relief = [d for d in group if not d.is_advance]
-            if relief:
-                self.last_relief[key] = relief[-1]
 
     def _reversals(self, index: BookIndex) -> None:
         wanted: dict[tuple[str, str], list[data.Transaction]] = {}
@@ -121,10 +196,11 @@ class CaseView:
                 wanted[(date, case.strip())] = []
         if not reversals:
             return
-        # Only the transactions of the (date, case) pairs some reversal names are candidates.
-        dates = {date for date, _ in wanted}
+        # Only the transactions of the (date, case) pairs some reversal names are candidates:
+        # their dates are compared as dates (no string made per transaction).
+        days = {_day(date) for date, _ in wanted}
         for entry in index.transactions:
-            if entry.date.isoformat() in dates and "reversal" not in (entry.tags or ()):
+            if entry.date in days and "reversal" not in (entry.tags or ()):
                 found = wanted.get((entry.date.isoformat(), case_of(entry)))
                 if found is not None:
                     found.append(entry)
@@ -140,34 +216,23 @@ class CaseView:
                 if payments:
                     self.reversed.add(id(payments[0]))
 
-    def _returns(self, index: BookIndex) -> None:
-        outflows = index.money.outflows
-        if not outflows:
-            return
-        open_payments: dict[tuple[str, str], list[Disbursement]] = defaultdict(list)
-        payments = zip(index.money.positions, index.disbursements, strict=True)
-        pending = next(payments, None)
-        for position, entry, role, county, amount in outflows:
-            # The payments booked before this transaction are the ones it may undo.
-            while pending is not None and pending[0] < position:
-                d = pending[1]
-                if id(d.entry) not in self.reversed and d.case:
-                    open_payments[(d.county, d.case)].append(d)
-                pending = next(payments, None)
-            case = entry.meta.get("case")
-            if id(entry) in self.reversed or not isinstance(case, str):
-                continue
-            kind = [
-                d
-                for d in open_payments.get((county, case), [])
-                if id(d.entry) not in self.undone and d.is_advance == (role == "advances")
-            ]
-            batch = entry.meta.get("batch")
-            full = [d for d in kind if d.amount == amount]
-            same_batch = [d for d in full if batch and d.meta.get("batch") == batch]
-            chosen = (same_batch or full)[-1:] if full else []
-            for d in chosen:
-                self.undone.add(id(d.entry))
+    def _return(self, outflow: Outflow) -> list[_Case]:
+        """Undo the payment a return (or recovery) takes back in full; return its case."""
+        entry = outflow.entry
+        case = entry.meta.get("case")
+        if id(entry) in self.reversed or not isinstance(case, str):
+            return []
+        key = (outflow.county, case)
+        kind = [  # Of the payments booked before the return (`__init__`).
+            d for d in self.by_case.get(key, [])
+            if id(d.entry) not in self.undone and d.is_advance == (outflow.role == "advances")
+        ]
+        batch = entry.meta.get("batch")
+        full = [d for d in kind if d.amount == outflow.amount]
+        same_batch = [d for d in full if batch and d.meta.get("batch") == batch]
+        chosen = (same_batch or full)[-1:] if full else []
+        self.undone.update(id(d.entry) for d in chosen)
+        return [key] if chosen else []
 
     def in_effect(self, d: Disbursement) -> bool:
         """Return True unless a reversal or a full return (or recovery) undid the payment."""

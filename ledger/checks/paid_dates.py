@@ -15,53 +15,99 @@ from __future__ import annotations
 import bisect
 import datetime
 import weakref
-from collections import defaultdict
-from typing import Any
+
+from beancount.core import data
 
 from ledger.books import Books
 from ledger.money import Disbursement
 
-_Key = tuple[str, str, str]
+_Key = tuple[str, str]  # (batch, case) or (batch, bank-row)
+_Dates = dict[_Key, list[datetime.date]]
 
 
-def _keys(meta: dict[str, Any]) -> list[_Key]:
-    """Return the keys a bank row is known by: (batch, "case", case), (batch, "row", row)."""
-    batch = meta.get("batch")
-    if not isinstance(batch, str) or not batch:
-        return []
-    keys = []
-    case = meta.get("case")
-    if isinstance(case, str) and case:
-        keys.append((batch, "case", case))
-    row = meta.get("bank-row")
-    if row is not None and not isinstance(row, bool):
-        keys.append((batch, "row", str(row)))
-    return keys
+def _index(entries: list[data.Transaction], by: str) -> _Dates:
+    """Return the sorted dates of the entries per (batch, case) or (batch, bank-row).
+
+    One loop with no call per entry but the dicts' own (50,000 bank requests at 100,000
+    payments, each entry and its metadata a cache miss); only the lists of more than one
+    date are sorted, in place (a sorted copy of every list would double the peak).
+    """
+    found: _Dates = {}
+    get = found.get
+    many: list[list[datetime.date]] = []
+    for entry in entries:
+        meta = entry.meta
+        batch = meta.get("batch")
+        if not isinstance(batch, str) or not batch:
+            continue
+        value = meta.get(by)
+        if by == "case":
+            if not isinstance(value, str) or not value:
+                continue
+        elif value is None or isinstance(value, bool):
+            continue
+        else:
+            value = str(value)
+        key = (batch, value)
+        dates = get(key)
+        if dates is None:
+            found[key] = [entry.date]
+        else:
+            if len(dates) == 1:
+                many.append(dates)
+            dates.append(entry.date)
+    for dates in many:
+        dates.sort()
+    return found
 
 
 class PaidDates:
-    """Dates bank rows left a paying account, to date the payments that resolve them."""
+    """Dates bank rows left a paying account, to date the payments that resolve them.
+
+    The rows are indexed on the first question, not before: the approval family asks only
+    of a payment out of transit or suspense that may have been paid before its approval,
+    and clean books have none (at 100,000 payments, 50,000 bank requests are then never
+    read). A row is looked for by (batch, case) first; the index by (batch, bank-row), for
+    a payment without a case or whose case finds no row, is made only when first needed.
+    """
 
     def __init__(self, books: Books) -> None:
-        """Index every entry moving money from a paying account into transit or suspense."""
-        found: dict[_Key, list[datetime.date]] = defaultdict(list)
-        for entry in books.index.money.into_holding:
-            for key in _keys(entry.meta):
-                found[key].append(entry.date)
-        for dates in found.values():
-            dates.sort()  # In place: a sorted copy of every list would double the peak.
-        self._left: dict[_Key, list[datetime.date]] = found
+        """Keep the entries moving money from a paying account into transit or suspense."""
+        # Not `books`: the value of a WeakKeyDictionary keyed by the books must not refer
+        # to them (both would stay alive forever).
+        self._entries = books.index.money.into_holding
+        self._by_case: _Dates | None = None
+        self._by_row: _Dates | None = None
 
     def left_on(self, d: Disbursement) -> datetime.date:
         """Return the date the money of a payment left its paying account."""
         if d.pays_out or not d.holds_out:
             return d.date
-        for key in _keys(d.meta):
-            dates = self._left.get(key, [])
-            i = bisect.bisect_right(dates, d.date)
-            if i:
-                return dates[i - 1]
+        meta = d.meta
+        batch = meta.get("batch")
+        if not isinstance(batch, str) or not batch:
+            return d.date
+        case = meta.get("case")
+        if isinstance(case, str) and case:
+            if self._by_case is None:
+                self._by_case = _index(self._entries, "case")
+            found = _latest(self._by_case.get((batch, case)), d.date)
+            if found is not None:
+                return found
+        row = meta.get("bank-row")
+        if row is not None and not isinstance(row, bool):
+            if self._by_row is None:
+                self._by_row = _index(self._entries, "bank-row")
+            found = _latest(self._by_row.get((batch, str(row))), d.date)
+            if found is not None:
+                return found
         return d.date
+
+
+def _latest(dates: list[datetime.date] | None, on: datetime.date) -> datetime.date | None:
+    """Return the latest of the (sorted) dates on or before `on`, if any."""
+    i = bisect.bisect_right(dates, on) if dates else 0
+    return dates[i - 1] if dates and i else None
 
 
 _CACHE: weakref.WeakKeyDictionary[Books, PaidDates] = weakref.WeakKeyDictionary()

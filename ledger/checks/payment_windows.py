@@ -5,7 +5,8 @@ the settlement (which carries the approval), dated on the advance's date (when t
 reached the recipient). An advance not settled has no approval level: it counts for
 RECIPIENT-REPEAT only. Payments are sorted per recipient by (date, file, line); for a payment
 P the earlier ones Q with 0 ≤ date(P) − date(Q) < `split-window` (in force for P's county on
-P's date) are found by bisection, so the work is the size of each window, never all pairs.
+P's date) are its window, found by bisection (or, for RECIPIENT-REPEAT, only its latest payment
+made elsewhere): the work is the size of each window, never all pairs.
 
 SPLIT-PAYMENT groups by (recipient, county, level). Payments of P's own case are one approval
 (instalments, an advance and its settlement) and are summed with P; each other case in the
@@ -85,15 +86,36 @@ def payments(books: Books) -> dict[str, list[Payment]]:
     return found
 
 
-def _window_start(books: Books, group: list[Payment], dates: list[datetime.date], i: int) -> int:
-    p = group[i]
-    window = books.policy.days("split-window", p.d.county, p.date)
-    return bisect.bisect_right(dates, p.date - datetime.timedelta(days=window), 0, i)
+class _Cutoffs:
+    """The day before which a payment's window opens, per (county, date), asked once each.
+
+    A payment P's window holds the earlier payments dated after `date(P) − split-window`
+    (the window in force for P's county on P's date). Payments to one recipient cluster on a
+    few dates, so the policy is asked once per (county, date), not once per payment.
+    """
+
+    def __init__(self, books: Books) -> None:
+        self.policy = books.policy
+        self.known: dict[tuple[str, datetime.date], datetime.date] = {}
+
+    def __call__(self, county: str, on: datetime.date) -> datetime.date:
+        """Return `on` less the split-window in force for the county on that date."""
+        key = (county, on)
+        cutoff = self.known.get(key)
+        if cutoff is None:
+            window = self.policy.days("split-window", county, on)
+            cutoff = self.known[key] = on - datetime.timedelta(days=window)
+        return cutoff
 
 
 def split_payments(books: Books, by_recipient: dict[str, list[Payment]]) -> list[Finding]:
-    """Return SPLIT-PAYMENT at every payment that takes its window over the ceiling."""
+    """Return SPLIT-PAYMENT at every payment that takes its window over the ceiling.
+
+    The first payment of a lane, and any whose window holds no earlier payment, is summed
+    with nothing: within its ceiling or OVER-AUTHORITY's, it is not looked at further.
+    """
     findings: list[Finding] = []
+    cutoff = _Cutoffs(books)
     for group in by_recipient.values():
         if len(group) < 2:
             continue  # A payment alone is within its ceiling or OVER-AUTHORITY's.
@@ -105,61 +127,90 @@ def split_payments(books: Books, by_recipient: dict[str, list[Payment]]) -> list
             if len(lane) < 2:
                 continue  # A payment alone is within its ceiling or OVER-AUTHORITY's.
             dates = [p.date for p in lane]
-            for i in range(len(lane)):
-                found = _split(books, lane, i, _window_start(books, lane, dates, i))
-                if found is not None:
-                    findings.append(found)
+            for i in range(1, len(lane)):
+                p = lane[i]
+                start = bisect.bisect_right(dates, cutoff(p.d.county, p.date), 0, i)
+                if start < i:
+                    found = _split(books, lane, i, start)
+                    if found is not None:
+                        findings.append(found)
     return findings
 
 
 def _split(books: Books, lane: list[Payment], i: int, start: int) -> Finding | None:
+    """Return SPLIT-PAYMENT at `lane[i]` if the window `lane[start:i]` takes it over.
+
+    The cases of the window are summed first: with no other case, or all of them together
+    with P's within the lowest ceiling of P's level anywhere, P cannot be a split, and its
+    `approved` date and ceiling are not looked up.
+    """
     p = lane[i]
-    on = approval_meta.date(p.d.meta, "approved") or p.d.date
-    ceiling = books.policy.authority(p.level, p.d.county, p.d.procedure, on)
-    if ceiling is None or ceiling.currency != p.d.currency:
-        return None
+    d = p.d
     per_case: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for q in lane[start:i]:
-        if q.d.currency == p.d.currency:
+        if q.d.currency == d.currency:
             per_case[q.d.case] += q.d.amount
-    own = per_case.pop(p.d.case, ZERO) + p.d.amount
+    own = per_case.pop(d.case, ZERO) + d.amount
+    if not per_case:
+        return None  # Only P's own case: its total is its own, within the ceiling or over.
+    lowest = books.policy.lowest_ceiling.get(p.level)
+    if lowest is not None and own + sum(per_case.values(), ZERO) <= lowest:
+        return None  # Within every ceiling of the level that can be in force.
+    on = approval_meta.date(d.meta, "approved") or d.date
+    ceiling = books.policy.authority(p.level, d.county, d.procedure, on)
+    if ceiling is None or ceiling.currency != d.currency:
+        return None
     others = {case: amount for case, amount in per_case.items() if amount <= ceiling.value}
     total = own + sum(others.values(), ZERO)
     if own > ceiling.value or total <= ceiling.value:
         return None
-    window = books.policy.setting("split-window", p.d.county, p.date)
+    window = books.policy.setting("split-window", d.county, p.date)
     text = (
-        f"{money(p.d.amount, p.d.currency)} to a recipient paid for case(s) "
+        f"{money(d.amount, d.currency)} to a recipient paid for case(s) "
         f"{', '.join(sorted(others))} within {int(window.value)} days before "
-        f"({window.origin}), {money(total, p.d.currency)} together, over the {p.level} "
+        f"({window.origin}), {money(total, d.currency)} together, over the {p.level} "
         f"ceiling {money(ceiling.value, ceiling.currency)} ({ceiling.origin})"
     )
-    return finding(books, "SPLIT-PAYMENT", p.d, text, total)
+    return finding(books, "SPLIT-PAYMENT", d, text, total)
 
 
 def recipient_repeats(books: Books, by_recipient: dict[str, list[Payment]]) -> list[Finding]:
-    """Return RECIPIENT-REPEAT at every payment whose recipient another township paid lately."""
+    """Return RECIPIENT-REPEAT at every payment whose recipient another township paid lately.
+
+    The finding names the latest earlier payment made by another township, if it is in the
+    window. That payment is found without a search: it is the one just before P, or, when
+    that one was made where P was, the one just before the run of payments made there (the
+    run's start is carried along). Only then is the window (a policy lookup) asked for, and
+    most recipients paid twice were paid by one township.
+    """
     findings: list[Finding] = []
+    cutoff = _Cutoffs(books)
     for group in by_recipient.values():
         if len(group) < 2:
             continue  # Nobody else paid this recipient.
-        dates = [p.date for p in group]
-        for i, p in enumerate(group):
-            start = _window_start(books, group, dates, i)
-            place = (p.d.county, p.d.township)
-            other = next(
-                (q for q in reversed(group[start:i]) if (q.d.county, q.d.township) != place),
-                None,
-            )
-            if other is None:
+        run = 0  # Where the run of payments made at one place, ending just before P, begins.
+        county, township = group[0].d.county, group[0].d.township
+        for i in range(1, len(group)):
+            p = group[i]
+            before = county, township
+            county, township = p.d.county, p.d.township
+            if (county, township) != before:
+                other, run = i - 1, i
+            else:
+                other = run - 1
+            if other < 0 or group[other].date <= cutoff(county, p.date):
                 continue
-            window = books.policy.setting("split-window", p.d.county, p.date)
-            name = books.directory.township_name(other.d.county, other.d.township)
-            text = (
-                f"{money(p.d.amount, p.d.currency)} to a recipient whom {name} paid "
-                f"{money(other.d.amount, other.d.currency)} on {other.date.isoformat()} "
-                f"(case {other.d.case or '(no case)'}), within the split-window of "
-                f"{int(window.value)} days ({window.origin})"
-            )
-            findings.append(finding(books, "RECIPIENT-REPEAT", p.d, text))
+            findings.append(_repeat(books, p, group[other]))
     return findings
+
+
+def _repeat(books: Books, p: Payment, other: Payment) -> Finding:
+    window = books.policy.setting("split-window", p.d.county, p.date)
+    name = books.directory.township_name(other.d.county, other.d.township)
+    text = (
+        f"{money(p.d.amount, p.d.currency)} to a recipient whom {name} paid "
+        f"{money(other.d.amount, other.d.currency)} on {other.date.isoformat()} "
+        f"(case {other.d.case or '(no case)'}), within the split-window of "
+        f"{int(window.value)} days ({window.origin})"
+    )
+    return finding(books, "RECIPIENT-REPEAT", p.d, text)
