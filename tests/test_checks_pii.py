@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 from beancount import loader
+from beancount.core import data
 from ledgers import PRELUDE
 
 from ledger import books as books_mod
@@ -83,3 +85,61 @@ def test_text_beancount_writes_for_a_pad_is_scanned(tmp_path: Path) -> None:
     found = pii.findings(books_mod.load(main, AS_OF))
     assert [(f.code, f.date) for f in found] == [("PII-EXPOSED", "2020-01-02")]
     assert "narration of this transaction" in found[0].message
+
+
+def test_has_run_finds_a_run_across_chunk_boundaries(tmp_path: Path, monkeypatch: Any) -> None:
+    # Tiny chunks: every run below straddles a boundary at some offset.
+    monkeypatch.setattr(pii, "_CHUNK", 8)
+    path = tmp_path / "t.beancount"
+    for size in (15, 16, 17, 18):
+        for offset in range(24):
+            text = b"x" * offset + b"7" * size + b"\n" + b"y" * (offset % 5)
+            path.write_bytes(text)
+            with open(path, "rb", buffering=0) as handle:
+                assert pii.has_run(handle) is (size >= 16), (size, offset)
+            assert (pii.run_lines(text) != []) is (size >= 16)
+    path.write_bytes(b"")
+    with open(path, "rb", buffering=0) as handle:
+        assert not pii.has_run(handle)
+
+
+def _reference_suspects(books: books_mod.Books) -> list[int]:
+    """The entries the walk must file, by the plain rule, one by one (ids)."""
+    readable = set(books.options.get("include") or ())
+    found = []
+    for entry in books.entries:
+        meta = entry.meta
+        name = meta.get("filename") if meta else None
+        if name not in readable or getattr(entry, "flag", None) == "P":
+            found.append(id(entry))
+    return found
+
+
+def test_the_pairwise_walk_files_every_odd_entry_at_any_position(tmp_path: Path) -> None:
+    # Clean files (no run of 16 digits): only unfiled and padding entries are suspects.
+    main = _write(
+        tmp_path,
+        "".join(
+            f'2020-03-{d:02d} * "a" "clean"\n'
+            "  Assets:Treasury:Yingze  -1.00 CNY\n  Assets:Reserve:Yingze:Liuxiang\n"
+            for d in range(1, 8)
+        ),
+    )
+    loaded = books_mod.load(main, AS_OF)
+    clean = [e for e in loaded.entries if e.date.year == 2020]
+    template = clean[0]
+    assert isinstance(template, data.Transaction)
+    odd: list[data.Directive] = [
+        template._replace(meta={"lineno": 0}),  # a plugin's entry naming no file
+        template._replace(meta={"filename": "<plugin>", "lineno": 0}),
+        template._replace(flag="P"),  # a padding transaction from a readable file
+        data.Custom(template.meta, template.date, "x", []),  # another kind, same file
+    ]
+    for size in range(1, 6):
+        for at in range(size):
+            for entry in odd:
+                entries: list[data.Directive] = [*clean[:size]]
+                entries[at] = entry
+                books = books_mod.Books(entries, loaded.options, AS_OF, loaded.main_file)
+                got = [id(e) for e in pii._suspects(books)]
+                assert got == _reference_suspects(books), (size, at, entry)

@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from beancount.core import data
 
 from ledger import accounts
@@ -24,8 +27,11 @@ def account_findings(books: Books) -> list[Finding]:
     counties = set(directory.counties)
     townships = set(directory.townships)
     found = []
-    for entry in books.entries:
-        if not isinstance(entry, data.Open) or entry.date > books.as_of:
+    # `filter` with the class's own instance test (what `isinstance` asks) picks the open
+    # entries in C: the walk costs the entries' cache misses, not one Python turn each.
+    opens = cast("Iterable[data.Open]", filter(data.Open.__instancecheck__, books.entries))
+    for entry in opens:
+        if entry.date > books.as_of:
             continue
         problem = accounts.shape_problem(entry.account)
         info = accounts.parse(entry.account)

@@ -7,19 +7,25 @@ values, note/event/query text and string metadata (of the entry and its postings
 
 Why the source text is read: a full number is a run of at least 16 digits, and almost no
 entry holds one. Looking at every string of every entry in Python costs several microseconds
-an entry; finding runs of 16 digits in the books' files costs a few nanoseconds a byte (the
-bytes are mapped to "digit or not" with `bytes.translate`, then searched with `bytes.find`).
-Only the entries whose lines hold such a run, and the entries that did not come from a file
-of the books (made by a plugin, or from a file that can no longer be read) or whose text
-Beancount wrote (the narration of a `pad`'s padding transaction), are then examined string by
-string. Every string the parser took from a file is in that file's text, so the
-pre-filter cannot miss one; a plugin that writes new strings into an entry read from a file
-is outside what the books hold, and outside this scan.
+an entry; finding runs of 16 digits in the books' files costs well under a nanosecond a byte
+(the bytes are read in chunks that stay in the cache, mapped to "digit or not" with
+`bytes.translate`, then searched with `bytes.find`; only a file with a run is read again
+whole, to number its lines). Only the entries whose lines hold such a run, and the entries
+that did not come from a file of the books (made by a plugin, or from a file that can no
+longer be read) or whose text Beancount wrote (the narration of a `pad`'s padding
+transaction), are then examined string by string. Every string the parser took from a file is
+in that file's text, so the pre-filter cannot miss one; a plugin that writes new strings into
+an entry read from a file is outside what the books hold, and outside this scan.
+
+The walk that finds those entries is bound by memory (each entry's metadata is a dict apart
+on the heap, a cache miss on first touch), so it looks at two entries a turn, letting their
+misses overlap, and at nothing else of an entry that is plainly from a file with no run.
 """
 
 from __future__ import annotations
 
 import bisect
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -41,6 +47,10 @@ _HASH_KEYS = {"recipient": recipients.RECIPIENT_RE, "card": recipients.CARD_RE}
 # Every digit becomes "0", every other byte a space: then a run is a plain substring.
 _DIGIT_MAP = bytes(0x30 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
 _RUN16 = b"0" * 16
+_OVERLAP = len(_RUN16) - 1
+_CHUNK = 1 << 17  # 128 KiB: the chunk and its mapping stay in the cache.
+# Beancount's directives are named tuples, `meta` first; only a transaction has a `flag` (2).
+_FLAGLESS = frozenset(kind for kind in data.ALL_DIRECTIVES if kind is not data.Transaction)
 
 
 def exposed_kind(text: str) -> str | None:
@@ -111,29 +121,82 @@ def run_lines(text: bytes) -> list[int]:
     return lines
 
 
+def has_run(handle: io.RawIOBase) -> bool:
+    """Return whether a binary file holds a run of 16 digits, read in cache-sized chunks.
+
+    Each chunk is mapped and searched while it is in the cache (reading the whole file, then
+    mapping it, then searching it goes through memory three times); the last 15 bytes of a
+    chunk are kept in front of the next, so a run across two chunks is still found.
+    """
+    buffer = bytearray(_OVERLAP + _CHUNK)
+    view = memoryview(buffer)
+    buffer[:_OVERLAP] = b" " * _OVERLAP
+    while True:
+        got = handle.readinto(view[_OVERLAP:])
+        if not got:
+            return False
+        end = _OVERLAP + got
+        block = buffer if end == len(buffer) else buffer[:end]
+        if block.translate(_DIGIT_MAP).find(_RUN16) >= 0:
+            return True
+        buffer[:_OVERLAP] = buffer[end - _OVERLAP : end]
+
+
+def _file(
+    entry: data.Directive,
+    readable: set[str],
+    hits: dict[str, list[int]],
+    suspects: list[data.Directive],
+    in_hit_files: dict[str, list[data.Directive]],
+) -> None:
+    """File one entry: a suspect, an entry of a file with a hit, or neither."""
+    meta = entry.meta
+    name = meta.get("filename") if meta else None
+    if name not in readable or getattr(entry, "flag", None) == flags.FLAG_PADDING:
+        suspects.append(entry)  # Not read from a file, or written by Beancount's pad.
+    elif name in hits:
+        in_hit_files[name].append(entry)
+
+
 def _suspects(books: Books) -> list[data.Directive]:
     """Return the entries that may hold a run of 16 digits (a superset of the exposed ones)."""
     hits: dict[str, list[int]] = {}
     readable: set[str] = set()
     for name in books.options.get("include") or ():
         try:
-            with open(name, "rb") as handle:
-                text = handle.read()
+            with open(name, "rb", buffering=0) as handle:
+                found = has_run(handle)
+            if found:
+                with open(name, "rb") as handle:
+                    hits[name] = run_lines(handle.read())
         except OSError:
             continue  # Its entries are examined one by one below.
         readable.add(name)
-        lines = run_lines(text)
-        if lines:
-            hits[name] = lines
     suspects: list[data.Directive] = []
     in_hit_files: dict[str, list[data.Directive]] = defaultdict(list)
-    for entry in books.entries:
-        meta = entry.meta
-        name = meta.get("filename") if meta else None
-        if name not in readable or getattr(entry, "flag", None) == flags.FLAG_PADDING:
-            suspects.append(entry)  # Not read from a file, or written by Beancount's pad.
-        elif name in hits:
-            in_hit_files[name].append(entry)
+    # Two entries a turn: their cache misses overlap. A pair is skipped when both are
+    # directives of Beancount's own kinds (`meta` is field 0, and only a transaction has a
+    # flag: field 2), from a readable file with no hit, and not padding; any other pair is
+    # filed entry by entry as before. (Measured: about a quarter less time than one a turn.)
+    plain = readable - hits.keys()
+    txn, padding, flagless = data.Transaction, flags.FLAG_PADDING, _FLAGLESS
+    pairs = iter(books.entries)
+    for a, b in zip(pairs, pairs, strict=False):
+        kind_a, kind_b = type(a), type(b)
+        try:
+            if (
+                ((kind_a is txn and a[2] != padding) or kind_a in flagless)
+                and ((kind_b is txn and b[2] != padding) or kind_b in flagless)
+                and a[0]["filename"] in plain
+                and b[0]["filename"] in plain
+            ):
+                continue
+        except (KeyError, TypeError):  # No metadata, or no file name in it.
+            pass
+        _file(a, readable, hits, suspects, in_hit_files)
+        _file(b, readable, hits, suspects, in_hit_files)
+    if len(books.entries) % 2:  # The one `zip` left alone.
+        _file(books.entries[-1], readable, hits, suspects, in_hit_files)
     for name, entries in in_hit_files.items():
         entries.sort(key=lambda e: e.meta.get("lineno", 0))
         starts = [e.meta.get("lineno", 0) for e in entries]
