@@ -19,6 +19,8 @@ from ledgers import PRELUDE
 
 from ledger.checks import approval_meta
 from ledger.checks import cases
+from ledger.policy import Tier
+from ledger.policy import TierSet
 
 
 def test_a_lower_township_ceiling_of_the_books_is_applied(books_from: Load) -> None:
@@ -93,3 +95,23 @@ def test_clean_never_vouches_for_a_payment_with_problems(books_from: Load) -> No
     assert vouched == ["C-9", "C-18", "C-19"]
     for d in view.disbursements:
         assert not approval_meta.clean(d) or approval_meta.problems(d) == []
+        # `vouched` vouches for the same payments, and hands on the values it read.
+        keys = approval_meta.vouched(d)
+        assert (keys is not None) == approval_meta.clean(d)
+        if keys is not None:
+            names = ("case", "recipient", "approval", "approver", "approved")
+            assert keys == tuple(d.meta[name] for name in names)
+
+
+def test_tier_lookup_by_bisection_finds_what_a_scan_finds() -> None:
+    def tier(low: str, high: str) -> Tier:
+        return Tier(Decimal(low), Decimal(high), Decimal(0), Decimal(1))
+
+    day = datetime.date(2018, 1, 1)
+    disjoint = TierSet((tier("1", "2"), tier("2.5", "3"), tier("3", "4")), day, "CNY", "o")
+    overlapping = TierSet((tier("1", "3"), tier("2", "4")), day, "CNY", "o")
+    assert disjoint.starts is not None and overlapping.starts is None
+    for tiers in (disjoint, overlapping):
+        for ratio in ("0.5", "1", "1.99", "2", "2.2", "2.5", "3", "3.5", "4", "9"):
+            scan = [t for t in tiers.tiers if t.ratio_from <= Decimal(ratio) < t.ratio_to]
+            assert tiers.find(Decimal(ratio)) is (scan[0] if scan else None)

@@ -95,7 +95,7 @@ class _Payments:
         books = self.books
         undone = self.undone
         notice_days = self.notice_days
-        clean = approval_meta.clean
+        vouched = approval_meta.vouched
         findings: list[Finding] = []
         for d in payments:
             entry = d.entry
@@ -103,7 +103,8 @@ class _Payments:
                 continue
             # Each rule first asks the cheap question "can this payment raise it?"; only a
             # payment that may is looked at closely (and messages are made only for findings).
-            if not clean(d):
+            keys = vouched(d)
+            if keys is None:
                 gaps = approval_meta.problems(d)
                 if gaps:
                     text = f"{money(d.amount, d.currency)} {approval_meta.kind(d)} {'; '.join(gaps)}"
@@ -112,10 +113,14 @@ class _Payments:
             if procedure != "small" and procedure != "general":
                 continue
             meta = entry.meta
-            level = meta.get("approval")
+            if keys is None:
+                level = meta.get("approval")
+                approved = meta.get("approved")
+            else:  # What `vouched` read: a level, and a date approved.
+                level = keys[2]
+                approved = keys[4]
             if (level != "township") if procedure == "small" else (level == "township"):
                 findings.extend(_wrong_level(books, d))
-            approved = meta.get("approved")
             if not isinstance(approved, datetime.date):
                 approved = None
             elif not d.settlement and (

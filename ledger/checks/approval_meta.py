@@ -88,21 +88,31 @@ _IMPORTED = operator.itemgetter("bank-status", "batch", "bank-row", "card")
 
 
 def clean(d: Disbursement) -> bool:
-    """Return True when `problems(d)` is surely empty, checked cheaply.
+    """Return True when `problems(d)` is surely empty, checked cheaply (see `vouched`)."""
+    return vouched(d) is not None
+
+
+def vouched(d: Disbursement) -> tuple[Any, ...] | None:
+    """Return the keys read when `problems(d)` is surely empty, checked cheaply; else None.
 
     Most payments are complete: this asks the questions of `problems` in their fastest form
-    (the keys it needs fetched together, exact types, no messages) and answers False at the
+    (the keys it needs fetched together, exact types, no messages) and answers None at the
     first doubt, including for the rarer shapes (conference approvals, settlements,
-    instalments, holders, agents), which `problems` then looks at in full. It never answers
-    True where `problems` finds one.
+    instalments, holders, agents), which `problems` then looks at in full. It never vouches
+    for a payment where `problems` finds one. What it returns is the values it fetched, so
+    that its caller need not read them again: (case, recipient) for an advance, else (case,
+    recipient, approval, approver, approved), the approval "township" or "county" and
+    approved a date.
     """
     meta = d.entry.meta
     procedure = d.procedure
     try:
         if procedure == "advance":  # Approved when settled: no approval keys of its own.
-            case, recipient = _PAYEE(meta)
+            keys = _PAYEE(meta)
+            case, recipient = keys
         else:
-            case, recipient, level, approver, approved = _EXPENSE(meta)
+            keys = _EXPENSE(meta)
+            case, recipient, level, approver, approved = keys
             if (
                 level not in _SIMPLE_LEVELS
                 or d.settlement
@@ -111,9 +121,9 @@ def clean(d: Disbursement) -> bool:
                 or not isinstance(approved, datetime.date)
                 or (procedure == "general" and meta["ratio"].__class__ is not Decimal)
             ):
-                return False
+                return None
     except KeyError:
-        return False
+        return None
     if (
         case.__class__ is not str
         or not case.strip()
@@ -123,25 +133,25 @@ def clean(d: Disbursement) -> bool:
         or "holder" in meta
         or "agent" in meta
     ):
-        return False
+        return None
     category = meta.get("category")
     if category is not None and category not in CATEGORIES:
-        return False
+        return None
     if "source-sha256" not in meta:
         status = meta.get("bank-status")
-        return status is None or status in BANK_STATUSES
+        return keys if status is None or status in BANK_STATUSES else None
     try:
         status, batch, row, card = _IMPORTED(meta)
     except KeyError:
-        return False
-    return (
+        return None
+    return keys if (
         status in BANK_STATUSES
         and batch.__class__ is str
         and bool(batch.strip())
         and (row.__class__ is Decimal or row.__class__ is int)
         and card.__class__ is str
         and _CARD(card) is not None
-    )
+    ) else None
 
 
 def problems(d: Disbursement) -> list[str]:

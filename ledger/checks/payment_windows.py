@@ -53,36 +53,39 @@ def payments(books: Books) -> dict[str, list[Payment]]:
     """Return the recipients paid more than once, each with its payments in effect.
 
     The payments are sorted by date, file and line. A recipient with one disbursement can
-    raise neither SPLIT-PAYMENT nor RECIPIENT-REPEAT: it is counted and left out before its
-    metadata is read (most recipients are paid once, and each look at a payment's metadata is
-    a cache miss on large books).
+    raise neither SPLIT-PAYMENT nor RECIPIENT-REPEAT: it is left out before its metadata is
+    read (most recipients are paid once, and each look at a payment's metadata is a cache
+    miss on large books). A group whose dates rise strictly is in (date, file, line) order
+    already: only the others are sorted, and only their files and lines are read.
     """
     view = cases.view(books)
     disbursements = view.disbursements
     times = Counter([d.recipient for d in disbursements])
+    repeated = [d for d in disbursements if times[d.recipient] > 1]
     found: dict[str, list[Payment]] = defaultdict(list)
+    unsorted: set[str] = set()  # Recipients whose dates do not rise strictly.
     skip = view.reversed | view.undone | view.settled
     advance_of = view.advance_of
     hashed = approval_meta.RECIPIENT_RE.fullmatch
     levels = cases.LEVELS
     new = tuple.__new__  # Payment(...) without the NamedTuple's Python-level constructor.
-    for d in disbursements:
-        recipient = d.recipient
-        if times[recipient] < 2:
-            continue
-        key = id(d.entry)
+    for d in repeated:
+        entry = d.entry
+        key = id(entry)
         if key in skip:
             continue
+        recipient = d.recipient
         if not hashed(recipient):
             continue  # A recipient missing or not hashed is APPROVAL-MISSING's.
         advance = advance_of.get(key)
-        level = d.entry.meta.get("approval")
-        found[recipient].append(new(Payment, (
-            d, d.date if advance is None else advance.date, level if level in levels else ""
-        )))
-    for group in found.values():
-        if len(group) > 1:
-            group.sort(key=lambda p: p.order)
+        level = entry.meta.get("approval")
+        on = entry.date if advance is None else advance.entry.date
+        group = found[recipient]
+        if group and group[-1][1] >= on:  # Payment.date
+            unsorted.add(recipient)
+        group.append(new(Payment, (d, on, level if level in levels else "")))
+    for recipient in unsorted:
+        found[recipient].sort(key=lambda p: p.order)
     return found
 
 
