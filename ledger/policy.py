@@ -134,6 +134,7 @@ class Policy:
         self._dates = {key: [r.date for r in bucket] for key, bucket in self._rules.items()}
         self._tier_dates = {c: sorted(sets) for c, sets in self._tiers.items()}
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._days: dict[tuple[str, str, datetime.date], int] = {}
         #: The lowest ceiling of each level in any scope and at any date: a case at or under
         #: it is within every ceiling that can be in force, so it needs no lookup.
         self.lowest_ceiling: dict[str, Decimal] = {}
@@ -201,8 +202,16 @@ class Policy:
         return found
 
     def days(self, kind: str, county: str, on: datetime.date) -> int:
-        """Return a number of days (advance-deadline, split-window, notice-days, ...)."""
-        return int(self.setting(kind, county, on).value)
+        """Return a number of days (advance-deadline, split-window, notice-days, ...).
+
+        Asked per payment by the window and notice rules: each (kind, county, date) is
+        resolved once and kept, so a repeated question is one dict lookup.
+        """
+        key = (kind, county, on)
+        days = self._days.get(key)
+        if days is None:
+            days = self._days[key] = int(self.setting(kind, county, on).value)
+        return days
 
     def tiers(self, county: str, on: datetime.date) -> TierSet:
         """Return the tier set in force: the latest set ≤ on, county scope before global."""

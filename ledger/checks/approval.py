@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from itertools import islice
-from typing import Any
 
 from ledger.books import Books
 from ledger.checks import approval_case
@@ -58,43 +57,16 @@ class _Payments:
         self.books = books
         self.undone = view.reversed
         self.dates = paid_dates(books)
-        self.notice_days = _NoticeDays(books)
-        self._first_sent: dict[str, datetime.date] | None = None
-
-    def first_sent(self) -> dict[str, datetime.date]:
-        """Return the earliest date a bank row of each batch left a paying account.
-
-        A payment out of transit or suspense left on the date of such a row of its batch
-        (`paid_dates`), else on its own date: approved by then, it cannot have been paid
-        before its approval, and needs no search for its row.
-        """
-        if self._first_sent is None:
-            first: dict[str, datetime.date] = {}
-            for entry in self.books.index.money.into_holding:
-                batch = entry.meta.get("batch")
-                if isinstance(batch, str) and batch:
-                    known = first.get(batch)
-                    if known is None or entry.date < known:
-                        first[batch] = entry.date
-            self._first_sent = first
-        return self._first_sent
-
-    def _sent_after(self, meta: dict[str, Any], approved: datetime.date) -> bool:
-        """Return True if a payment booked on or after its approval surely left after it too.
-
-        The date `paid_dates` finds is the payment's own or that of a row of its batch.
-        """
-        batch = meta.get("batch")
-        if not isinstance(batch, str) or not batch:
-            return True  # No row to find: it left on its own date.
-        first = self.first_sent().get(batch)
-        return first is None or first >= approved
+        fixed = books.policy.fixed.get("notice-days")
+        self.fixed_notice_days = int(fixed.value) if fixed is not None else 0
 
     def check(self, payments: list[Disbursement]) -> list[Finding]:
         """Return the findings of these payments, in their order."""
         books = self.books
         undone = self.undone
-        notice_days = self.notice_days
+        fixed_notice_days = self.fixed_notice_days
+        policy = books.policy
+        dates = self.dates
         vouched = approval_meta.vouched
         findings: list[Finding] = []
         for d in payments:
@@ -125,42 +97,19 @@ class _Payments:
                 approved = None
             elif not d.settlement and (
                 entry.date < approved
-                or (d.holds_out and not d.pays_out and not self._sent_after(meta, approved))
+                or (d.holds_out and not d.pays_out and not dates.surely_left_by(d, approved))
             ):
-                findings.extend(_paid_before(books, d, self.dates))
+                findings.extend(_paid_before(books, d, dates))
             if procedure == "general":
                 notice = meta.get("notice")
                 if (
                     approved is None
                     or not isinstance(notice, datetime.date)
-                    or notice_days(d.county, approved) > (approved - notice).days
+                    or (fixed_notice_days or policy.days("notice-days", d.county, approved))
+                    > (approved - notice).days
                 ):
                     findings.extend(_notice(books, d))
         return findings
-
-
-class _NoticeDays:
-    """The `notice-days` in force per (county, approved date), each asked of the policy once.
-
-    Where the books have only the seed's directive, that one applies everywhere, always (a
-    fixed 0 is not taken as the answer: the policy is asked all the same).
-    """
-
-    def __init__(self, books: Books) -> None:
-        self.policy = books.policy
-        fixed = self.policy.fixed.get("notice-days")
-        self.fixed = int(fixed.value) if fixed is not None else 0
-        self.known: dict[tuple[str, datetime.date], int] = {}
-
-    def __call__(self, county: str, approved: datetime.date) -> int:
-        """Return the notice days in force for a county on a date."""
-        if self.fixed:
-            return self.fixed
-        key = (county, approved)
-        days = self.known.get(key)
-        if days is None:
-            days = self.known[key] = self.policy.days("notice-days", county, approved)
-        return days
 
 
 def _wrong_level(books: Books, d: Disbursement) -> list[Finding]:

@@ -21,7 +21,6 @@ from ledger.checks.cases import finding
 from ledger.checks.cases import money
 from ledger.findings import Finding
 from ledger.money import Disbursement
-from ledger.policy import TierSet
 
 ZERO = Decimal(0)
 
@@ -40,8 +39,6 @@ class Cases:
         self.amounts = books.index.case_amount
         self.approved = books.index.approved_amounts
         self.policy = books.policy
-        #: The tier set in force per (county, date), each asked of the policy once.
-        self.tier_sets: dict[tuple[str, datetime.date], TierSet] = {}
 
     def check(self, lasts: Iterable[tuple[tuple[str, str], Disbursement]]) -> list[Finding]:
         """Return the findings of cases given as ((county, case), last relief payment)."""
@@ -50,7 +47,6 @@ class Cases:
         approved = self.approved
         lowest = self.policy.lowest_ceiling
         single_tiers = self.policy.single_tiers
-        tier_sets = self.tier_sets
         findings: list[Finding] = []
         # Each rule asks its cheap question first (the lowest ceiling there is, the band, the
         # approved amount); only a case that may break it goes through the rule's own
@@ -69,12 +65,7 @@ class Cases:
                 findings.extend(_authority(books, last, net, on))
             ratio = meta.get("ratio")
             if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
-                tiers = single_tiers
-                if tiers is None:
-                    where = (last.county, on)
-                    tiers = tier_sets.get(where)
-                    if tiers is None:
-                        tiers = tier_sets[where] = self.policy.tiers(*where)
+                tiers = single_tiers or self.policy.tiers(last.county, on)
                 tier = tiers.find(ratio)
                 if tier is None or not tier.minimum <= net <= tier.maximum:
                     findings.extend(_tier(books, last, net, on))

@@ -78,6 +78,22 @@ class PaidDates:
         self._entries = books.index.money.into_holding
         self._by_case: _Dates | None = None
         self._by_row: _Dates | None = None
+        self._first: dict[str, datetime.date] | None = None
+
+    def surely_left_by(self, d: Disbursement, on: datetime.date) -> bool:
+        """Return True if a payment booked on or after `on` surely left on or after it too.
+
+        `left_on` answers the payment's own date or that of a row of its batch: when the
+        earliest row of the batch left on or after `on`, so did the payment, and its row
+        need not be searched for (one date per batch, not an index of every row).
+        """
+        batch = d.meta.get("batch")
+        if not isinstance(batch, str) or not batch:
+            return True  # No row to find: it left on its own date.
+        if self._first is None:
+            self._first = _first_per_batch(self._entries)
+        first = self._first.get(batch)
+        return first is None or first >= on
 
     def left_on(self, d: Disbursement) -> datetime.date:
         """Return the date the money of a payment left its paying account."""
@@ -102,6 +118,18 @@ class PaidDates:
             if found is not None:
                 return found
         return d.date
+
+
+def _first_per_batch(entries: list[data.Transaction]) -> dict[str, datetime.date]:
+    """Return the earliest date of the entries of each batch."""
+    first: dict[str, datetime.date] = {}
+    for entry in entries:
+        batch = entry.meta.get("batch")
+        if isinstance(batch, str) and batch:
+            known = first.get(batch)
+            if known is None or entry.date < known:
+                first[batch] = entry.date
+    return first
 
 
 def _latest(dates: list[datetime.date] | None, on: datetime.date) -> datetime.date | None:

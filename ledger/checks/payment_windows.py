@@ -89,26 +89,9 @@ def payments(books: Books) -> dict[str, list[Payment]]:
     return found
 
 
-class _Cutoffs:
-    """The day before which a payment's window opens, per (county, date), asked once each.
-
-    A payment P's window holds the earlier payments dated after `date(P) − split-window`
-    (the window in force for P's county on P's date). Payments to one recipient cluster on a
-    few dates, so the policy is asked once per (county, date), not once per payment.
-    """
-
-    def __init__(self, books: Books) -> None:
-        self.policy = books.policy
-        self.known: dict[tuple[str, datetime.date], datetime.date] = {}
-
-    def __call__(self, county: str, on: datetime.date) -> datetime.date:
-        """Return `on` less the split-window in force for the county on that date."""
-        key = (county, on)
-        cutoff = self.known.get(key)
-        if cutoff is None:
-            window = self.policy.days("split-window", county, on)
-            cutoff = self.known[key] = on - datetime.timedelta(days=window)
-        return cutoff
+def _cutoff(books: Books, county: str, on: datetime.date) -> datetime.date:
+    """Return the day after which a payment's window opens: `on` less the split-window."""
+    return on - datetime.timedelta(days=books.policy.days("split-window", county, on))
 
 
 def split_payments(books: Books, by_recipient: dict[str, list[Payment]]) -> list[Finding]:
@@ -118,7 +101,6 @@ def split_payments(books: Books, by_recipient: dict[str, list[Payment]]) -> list
     with nothing: within its ceiling or OVER-AUTHORITY's, it is not looked at further.
     """
     findings: list[Finding] = []
-    cutoff = _Cutoffs(books)
     for group in by_recipient.values():
         if len(group) < 2:
             continue  # A payment alone is within its ceiling or OVER-AUTHORITY's.
@@ -132,7 +114,7 @@ def split_payments(books: Books, by_recipient: dict[str, list[Payment]]) -> list
             dates = [p.date for p in lane]
             for i in range(1, len(lane)):
                 p = lane[i]
-                start = bisect.bisect_right(dates, cutoff(p.d.county, p.date), 0, i)
+                start = bisect.bisect_right(dates, _cutoff(books, p.d.county, p.date), 0, i)
                 if start < i:
                     found = _split(books, lane, i, start)
                     if found is not None:
@@ -187,7 +169,6 @@ def recipient_repeats(books: Books, by_recipient: dict[str, list[Payment]]) -> l
     most recipients paid twice were paid by one township.
     """
     findings: list[Finding] = []
-    cutoff = _Cutoffs(books)
     for group in by_recipient.values():
         if len(group) < 2:
             continue  # Nobody else paid this recipient.
@@ -201,7 +182,7 @@ def recipient_repeats(books: Books, by_recipient: dict[str, list[Payment]]) -> l
                 other, run = i - 1, i
             else:
                 other = run - 1
-            if other < 0 or group[other].date <= cutoff(county, p.date):
+            if other < 0 or group[other].date <= _cutoff(books, county, p.date):
                 continue
             findings.append(_repeat(books, p, group[other]))
     return findings
