@@ -12,7 +12,6 @@ import bisect
 import dataclasses
 import datetime
 import itertools
-from collections import Counter
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -111,12 +110,18 @@ class Setting:
 
 
 _Key = tuple[str, str, str, str]  # kind, level, county, procedure
+#: The kinds whose value is a number of days (`Policy.days`).
+DAYS_KINDS: tuple[str, ...] = tuple(
+    kind for kind, shape in policy_rules.KINDS.items() if shape == ("int",)
+)
 
 
 class Policy:
     """The seed plus the books' valid policy directives dated on or before the audit date."""
 
-    def __init__(self, rules: Iterable[Rule], findings: list[Finding]) -> None:
+    def __init__(
+        self, rules: Iterable[Rule], findings: list[Finding], counties: Iterable[str] = ()
+    ) -> None:
         """Index the rules by kind and scope; keep the POLICY-INVALID findings."""
         self.findings = findings
         self._rules: dict[_Key, list[Rule]] = defaultdict(list)
@@ -142,20 +147,26 @@ class Policy:
             if kind == "relief-authority":
                 lowest = min(r.values[-1] for r in bucket)
                 self.lowest_ceiling[level] = min(lowest, self.lowest_ceiling.get(level, lowest))
-        #: The settings with a single directive (the seed's): in force everywhere, always.
-        #: (A relief-authority's values hold its level too: never fixed, it has two levels.)
-        kinds = Counter(kind for kind, _, _, _ in self._rules)
-        self.fixed: dict[str, Setting] = {
-            kind: Setting(bucket[0].values, bucket[0].currency, bucket[0])
-            for (kind, level, county, procedure), bucket in self._rules.items()
-            if kinds[kind] == 1 and len(bucket) == 1 and not (level or county or procedure)
-            and kind != "relief-authority"
-        }
-        only = [(scope, day) for scope, days in self._tier_dates.items() for day in days]
-        #: The tier set in force for every county at every date, when there is only one.
-        self.single_tiers: TierSet | None = (
-            self.tiers(only[0][0] or "", only[0][1]) if len(only) == 1 else None
-        )
+        #: Per kind of days setting, per county: (since, days). From `since` on no directive
+        #: of that kind for that county (its own or a global one) is newer, so every date on
+        #: or after it has the same answer: the hot loops compare a date instead of asking.
+        self.settled_days: dict[str, dict[str, tuple[datetime.date, int]]] = {}
+        #: Per county: (since, the tier set in force from `since` on), the same for the tiers.
+        self.settled_tiers: dict[str, tuple[datetime.date, TierSet]] = {}
+        for county in counties:
+            for kind in DAYS_KINDS:
+                dates = self._dates.get((kind, "", county, ""), []) + self._dates.get(
+                    (kind, "", "", ""), []
+                )
+                if dates:
+                    since = max(dates)
+                    self.settled_days.setdefault(kind, {})[county] = (
+                        since, self.days(kind, county, since)
+                    )
+            tier_dates = self._tier_dates.get(county, []) + self._tier_dates.get("", [])
+            if tier_dates:  # The seed always has a set (a bare Policy in a test may not).
+                since = max(tier_dates)
+                self.settled_tiers[county] = (since, self.tiers(county, since))
 
     def _latest(self, key: _Key, on: datetime.date) -> Rule | None:
         dates = self._dates.get(key)
@@ -216,21 +227,27 @@ class Policy:
     def tiers(self, county: str, on: datetime.date) -> TierSet:
         """Return the tier set in force: the latest set ≤ on, county scope before global."""
         cache_key = ("tiers", county, on)
-        if cache_key in self._cache:
-            return self._cache[cache_key]  # type: ignore[no-any-return]
-        found: TierSet | None = None
-        for scope in ([county] if county else []) + [""]:
-            dates = self._tier_dates.get(scope, [])
-            i = bisect.bisect_right(dates, on)
-            if i:
-                rules = self._tiers[scope][dates[i - 1]]
-                tiers = tuple(
-                    sorted((Tier(*r.values) for r in rules), key=lambda t: t.ratio_from)
-                )
-                found = TierSet(tiers, rules[0].date, rules[0].currency, rules[0].origin)
-                break
-        assert found is not None  # The seed always has a tier set.
-        self._cache[cache_key] = found
+        found = self._cache.get(cache_key)
+        if found is None:
+            for scope in ([county] if county else []) + [""]:
+                dates = self._tier_dates.get(scope, [])
+                i = bisect.bisect_right(dates, on)
+                if i:
+                    found = self._tier_set(scope, dates[i - 1])
+                    break
+            assert found is not None  # The seed always has a tier set.
+            self._cache[cache_key] = found
+        return found
+
+    def _tier_set(self, scope: str, day: datetime.date) -> TierSet:
+        """Return the set of one scope and date, made once (many dates share it)."""
+        cache_key = ("tier-set", scope, day)
+        found = self._cache.get(cache_key)
+        if found is None:
+            rules = self._tiers[scope][day]
+            tiers = tuple(sorted((Tier(*r.values) for r in rules), key=lambda t: t.ratio_from))
+            found = TierSet(tiers, rules[0].date, rules[0].currency, rules[0].origin)
+            self._cache[cache_key] = found
         return found
 
 
@@ -291,4 +308,4 @@ def build(
                 )
             )
     rules.extend(own)
-    return Policy(rules, findings)
+    return Policy(rules, findings, county_set)

@@ -97,6 +97,24 @@ def test_tier_sets_are_replaced_whole(books_from: BooksFrom) -> None:
     assert policy.tiers("Yingze", D(2018, 6, 1)).highest == 5
 
 
+def test_settled_settings_are_those_in_force_from_their_last_change(
+    books_from: BooksFrom,
+) -> None:
+    notice = '2017-01-01 custom "notice-days" 12\n  county: "Yingze"\n'
+    policy = books_from(TIERS + notice, "2030-01-01").policy
+    assert policy.settled_days["notice-days"]["Yingze"] == (D(2017, 1, 1), 12)
+    since, days = policy.settled_days["notice-days"]["Wanbailin"]
+    assert days == 7 and policy.days("notice-days", "Wanbailin", since) == 7
+    for county in ("Yingze", "Wanbailin"):
+        since, tiers = policy.settled_tiers[county]
+        # Every date from `since` on, and none before, has that answer.
+        for day in (since, since + datetime.timedelta(days=400), D(2029, 12, 31)):
+            assert policy.tiers(county, day) is tiers
+        assert policy.tiers(county, since - datetime.timedelta(days=1)) is not tiers
+    assert policy.settled_tiers["Yingze"][0] == D(2019, 1, 1)
+    assert policy.settled_tiers["Wanbailin"][0] == D(2018, 1, 1)
+
+
 def test_ratio_ranges_are_half_open(books_from: BooksFrom) -> None:
     tiers = books_from(PRELUDE).policy.tiers("Yingze", D(2020, 1, 1))
     two = tiers.find(Decimal(2))

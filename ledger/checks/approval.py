@@ -10,7 +10,6 @@ APPROVAL-MISSING (NOTICE-MISSING for `notice`), reported once per payment.
 from __future__ import annotations
 
 import datetime
-from itertools import islice
 
 from ledger.books import Books
 from ledger.checks import approval_case
@@ -23,50 +22,47 @@ from ledger.checks.paid_dates import paid_dates
 from ledger.findings import Finding
 from ledger.money import Disbursement
 
-#: Payments checked per round. The per-case rules of the round's cases follow at once, while
-#: the metadata of those payments is still in the processor's cache (cases are in nearly the
-#: order of their payments); a round's metadata fits in a 2 MB level-2 cache.
-ROUND = 1024
+#: A county with no settled `notice-days` (not one of the books'): always ask the policy.
+_NEVER = (datetime.date.max, 0)
 
 
 def check(books: Books) -> list[Finding]:
     """Return the approval family's findings as of the audit date."""
     view = cases.view(books)
-    payments = view.disbursements
-    per_payment = _Payments(books, view)
     per_case = approval_case.Cases(books)
-    lasts = iter(view.last_relief.items())
-    share = len(view.last_relief) / max(len(payments), 1)
-    findings: list[Finding] = []
-    case_findings: list[Finding] = []
-    taken = 0
-    for start in range(0, len(payments), ROUND):
-        end = min(start + ROUND, len(payments))
-        findings += per_payment.check(payments[start:end])
-        upto = round(end * share)
-        case_findings += per_case.check(islice(lasts, upto - taken))
-        taken = upto
-    case_findings += per_case.check(lasts)  # Whatever the rounding left.
-    return cases.unique(findings + case_findings)
+    findings = _Payments(books, view, per_case).check(view.disbursements)
+    return cases.unique(findings + per_case.findings)
 
 
 class _Payments:
-    """The per-payment rules: APPROVAL-MISSING, WRONG-LEVEL, PAID-BEFORE-APPROVAL, NOTICE."""
+    """The per-payment rules: APPROVAL-MISSING, WRONG-LEVEL, PAID-BEFORE-APPROVAL, NOTICE.
 
-    def __init__(self, books: Books, view: cases.CaseView) -> None:
+    The case rules (`approval_case`) are asked at each case's last relief payment in the
+    same loop, while that payment's metadata is in the processor's cache and its `approval`
+    and `approved` values already read: every case has one (`CaseView.last_relief`), and it
+    is a relief payment in effect, which this loop meets once.
+    """
+
+    def __init__(
+        self, books: Books, view: cases.CaseView, per_case: approval_case.Cases
+    ) -> None:
         self.books = books
         self.undone = view.reversed
+        self.last_relief = view.last_relief
+        self.per_case = per_case
         self.dates = paid_dates(books)
-        fixed = books.policy.fixed.get("notice-days")
-        self.fixed_notice_days = int(fixed.value) if fixed is not None else 0
+        #: Per county, (since, days): `notice-days` no longer changes from `since` on.
+        self.notice_days = books.policy.settled_days.get("notice-days", {})
 
     def check(self, payments: list[Disbursement]) -> list[Finding]:
-        """Return the findings of these payments, in their order."""
+        """Return the per-payment findings of these payments, in their order."""
         books = self.books
         undone = self.undone
-        fixed_notice_days = self.fixed_notice_days
+        notice_days = self.notice_days
         policy = books.policy
         dates = self.dates
+        last_relief = self.last_relief
+        case_rules = self.per_case.case
         vouched = approval_meta.vouched
         findings: list[Finding] = []
         for d in payments:
@@ -82,7 +78,7 @@ class _Payments:
                     text = f"{money(d.amount, d.currency)} {approval_meta.kind(d)} {'; '.join(gaps)}"
                     findings.append(finding(books, "APPROVAL-MISSING", d, text))
             procedure = d.procedure
-            if procedure != "small" and procedure != "general":
+            if procedure == "advance":
                 continue
             meta = entry.meta
             if keys is None:
@@ -91,6 +87,11 @@ class _Payments:
             else:  # What `vouched` read: a level, and a date approved.
                 level = keys[2]
                 approved = keys[4]
+            key = (d.county, d.case)
+            if last_relief.get(key) is d:
+                case_rules(key, d, level, approved, meta)
+            if procedure != "small" and procedure != "general":
+                continue
             if (level != "township") if procedure == "small" else (level == "township"):
                 findings.extend(_wrong_level(books, d))
             if not isinstance(approved, datetime.date):
@@ -102,12 +103,13 @@ class _Payments:
                 findings.extend(_paid_before(books, d, dates))
             if procedure == "general":
                 notice = meta.get("notice")
-                if (
-                    approved is None
-                    or not isinstance(notice, datetime.date)
-                    or (fixed_notice_days or policy.days("notice-days", d.county, approved))
-                    > (approved - notice).days
-                ):
+                if approved is None or not isinstance(notice, datetime.date):
+                    findings.extend(_notice(books, d))
+                    continue
+                since, days = notice_days.get(d.county, _NEVER)
+                if approved < since:
+                    days = policy.days("notice-days", d.county, approved)
+                if days > (approved - notice).days:
                     findings.extend(_notice(books, d))
         return findings
 

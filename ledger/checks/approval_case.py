@@ -9,8 +9,8 @@ amount is not positive paid nothing and is not checked; nor is a limit in anothe
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from beancount.core import data
 
@@ -23,15 +23,25 @@ from ledger.findings import Finding
 from ledger.money import Disbursement
 
 ZERO = Decimal(0)
+#: A county with no settled tiers (not one of the books'): always ask the policy.
+_NEVER: tuple[datetime.date, Any] = (datetime.date.max, None)
 
 
 def check(books: Books) -> list[Finding]:
     """Return the case-level findings of the approval family."""
-    return Cases(books).check(cases.view(books).last_relief.items())
+    rules = Cases(books)
+    for key, last in cases.view(books).last_relief.items():
+        meta = last.entry.meta
+        rules.case(key, last, meta.get("approval"), meta.get("approved"), meta)
+    return rules.findings
 
 
 class Cases:
-    """The case-level rules, asked of (county, case) keys and their last relief payments."""
+    """The case-level rules, asked of each case at its last relief payment (`case`).
+
+    The approval family asks them while it checks that payment (its metadata is at hand
+    then, and the level and date approved already read); `check` asks them of every case.
+    """
 
     def __init__(self, books: Books) -> None:
         """Take what every case needs from the books' indexes and policy."""
@@ -39,42 +49,41 @@ class Cases:
         self.amounts = books.index.case_amount
         self.approved = books.index.approved_amounts
         self.policy = books.policy
+        self.lowest = self.policy.lowest_ceiling
+        self.settled_tiers = self.policy.settled_tiers
+        #: The findings so far, in the order the cases were asked.
+        self.findings: list[Finding] = []
 
-    def check(self, lasts: Iterable[tuple[tuple[str, str], Disbursement]]) -> list[Finding]:
-        """Return the findings of cases given as ((county, case), last relief payment)."""
-        books = self.books
-        amounts = self.amounts
-        approved = self.approved
-        lowest = self.policy.lowest_ceiling
-        single_tiers = self.policy.single_tiers
-        findings: list[Finding] = []
-        # Each rule asks its cheap question first (the lowest ceiling there is, the band, the
-        # approved amount); only a case that may break it goes through the rule's own
-        # function, which decides with the policy in force on its date. Each key is read once.
-        for key, last in lasts:
-            net = amounts.get(key, ZERO)
-            if net <= ZERO:
-                continue
-            entry = last.entry
-            meta = entry.meta
-            on = meta.get("approved")
-            if not isinstance(on, datetime.date):
-                on = entry.date  # Without an `approved` date, the policy of its own date.
-            level = meta.get("approval")
-            if (level == "township" or level == "county") and net > lowest.get(level, net):
-                findings.extend(_authority(books, last, net, on))
-            ratio = meta.get("ratio")
-            if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
-                tiers = single_tiers or self.policy.tiers(last.county, on)
-                tier = tiers.find(ratio)
-                if tier is None or not tier.minimum <= net <= tier.maximum:
-                    findings.extend(_tier(books, last, net, on))
-            limit = approved.get(key)
-            if limit is not None and net > limit:
-                record = books.index.approval_record(*key)
-                if record is not None:
-                    findings.extend(_over_approved(books, last, net, record))
-        return findings
+    def case(
+        self, key: tuple[str, str], last: Disbursement, level: Any, on: Any, meta: dict[str, Any]
+    ) -> None:
+        """Check one (county, case) at its last relief payment.
+
+        `level` and `on` are the payment's `approval` and `approved` values as found (of any
+        type); `meta` is its metadata. Each rule asks its cheap question first (the lowest ceiling there is, the band, the
+        approved amount); only a case that may break it goes through the rule's own function,
+        which decides with the policy in force on its date.
+        """
+        net = self.amounts.get(key, ZERO)
+        if net <= ZERO:
+            return
+        if on.__class__ is not datetime.date and not isinstance(on, datetime.date):
+            on = last.entry.date  # Without an `approved` date, the policy of its own date.
+        if (level == "township" or level == "county") and net > self.lowest.get(level, net):
+            self.findings.extend(_authority(self.books, last, net, on))
+        ratio = meta.get("ratio")
+        if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
+            since, tiers = self.settled_tiers.get(last.county, _NEVER)
+            if on < since:  # Before the last change of the county's tiers: ask.
+                tiers = self.policy.tiers(last.county, on)
+            tier = tiers.find(ratio)
+            if tier is None or not tier.minimum <= net <= tier.maximum:
+                self.findings.extend(_tier(self.books, last, net, on))
+        limit = self.approved.get(key)
+        if limit is not None and net > limit:
+            record = self.books.index.approval_record(*key)
+            if record is not None:
+                self.findings.extend(_over_approved(self.books, last, net, record))
 
 
 def _authority(books: Books, d: Disbursement, net: Decimal, on: datetime.date) -> list[Finding]:
