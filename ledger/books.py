@@ -58,19 +58,23 @@ class Books:
         main_file: str = "",
         errors: Sequence[Any] = (),
     ) -> None:
-        """Keep the entries; the views are computed on first use."""
+        """Keep the entries, by kind too; the views are computed on first use."""
+        entries = entries if isinstance(entries, list) else list(entries)
+        kinds = by_kind(entries)
         # Beancount gives a `custom` written without values `values=None`: make it a list
         # once here, so that no check has to remember it. (Rare: the list is kept as given
         # unless one is found; the books' entries are never changed in place.)
-        custom = data.Custom
-        if any([e.__class__ is custom and e.values is None for e in entries]):
+        customs = kinds.get(data.Custom)
+        if customs and any([e.values is None for e in customs]):
             entries = [
-                e._replace(values=[]) if e.__class__ is custom and e.values is None else e
+                e._replace(values=[]) if e.__class__ is data.Custom and e.values is None else e
                 for e in entries
             ]
-        self.entries: list[data.Directive] = (
-            entries if isinstance(entries, list) else list(entries)
-        )
+            kinds = by_kind(entries)
+        self.entries: list[data.Directive] = entries
+        #: The entries by class (`data.Transaction`, `data.Custom`, ...), each list in book
+        #: order: the one walk over every entry that the views share (`by_kind`).
+        self.kinds = kinds
         self.options = options
         self.as_of = as_of
         self.main_file = main_file
@@ -79,12 +83,13 @@ class Books:
     @functools.cached_property
     def directory(self) -> directory_mod.Directory:
         """Return the counties and townships of the books."""
-        return directory_mod.build(self.entries)
+        return directory_mod.build(self.kinds.get(data.Open, []))
 
     @functools.cached_property
     def policy(self) -> policy_mod.Policy:
         """Return the policy in force up to the audit date."""
-        return policy_mod.build(self.entries, self.directory.counties, self.as_of)
+        customs = self.kinds.get(data.Custom, [])
+        return policy_mod.build(customs, self.directory.counties, self.as_of)
 
     @functools.cached_property
     def index(self) -> BookIndex:
@@ -117,6 +122,25 @@ class Books:
             ):
                 value = str(entry.values[1].value)
         return value
+
+
+def by_kind(entries: list[data.Directive]) -> dict[type, list[Any]]:
+    """Return the entries by class, each list in the order given.
+
+    One loop over every entry: each view then reads only its kinds (transactions, customs,
+    opens) instead of walking every entry again (at 100,000 payments each walk over the
+    entries costs about 10 ms in memory reads alone).
+    """
+    kinds: dict[type, list[Any]] = {}
+    get = kinds.get
+    for entry in entries:
+        kind = entry.__class__
+        found = get(kind)
+        if found is None:
+            kinds[kind] = [entry]
+        else:
+            found.append(entry)
+    return kinds
 
 
 def today() -> datetime.date:

@@ -11,7 +11,8 @@ postings are not filed (no check of these families reads them by account).
 
 Transactions are those dated on or before the audit date; `books.index` takes its
 transactions and customs from here. `Books.entries` is sorted as Beancount sorts it, so the
-entries up to the audit date are a prefix of it, found by bisection.
+transactions (and customs) up to the audit date are a prefix of `books.kinds`' list of them,
+found by bisection.
 """
 
 from __future__ import annotations
@@ -50,17 +51,18 @@ class Postings:
 
     def __init__(self, books: Books) -> None:
         """Gather the transactions and customs; postings and metadata are read on first use."""
-        entries = books.entries
-        head = entries[: bisect.bisect_right(entries, books.as_of, key=_date)]
-        # Comprehensions on the class: the walk is memory-bound, and a comprehension looks at
-        # each entry in the fewest steps.
-        transaction, custom = data.Transaction, data.Custom
-        self.transactions: list[data.Transaction] = [
-            e for e in head if e.__class__ is transaction
+        # Each kind's entries (`books.kinds`) are in book order, so those up to the audit
+        # date are a prefix, found by bisection.
+        as_of = books.as_of
+        transactions = books.kinds.get(data.Transaction, [])
+        self.transactions: list[data.Transaction] = transactions[
+            : bisect.bisect_right(transactions, as_of, key=_date)
         ]
         self.linked: list[data.Transaction] = [e for e in self.transactions if e.links]
+        customs = books.kinds.get(data.Custom, [])
+        head = customs[: bisect.bisect_right(customs, as_of, key=_date)]
         self._customs: dict[str, list[data.Custom]] = {}
-        for entry in [e for e in head if e.__class__ is custom]:
+        for entry in head:
             same = self._customs.get(entry.type)
             if same is None:
                 self._customs[entry.type] = [entry]
