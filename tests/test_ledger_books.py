@@ -122,3 +122,17 @@ def test_plugins_of_one_load_share_one_books() -> None:
     assert plugin._books_for(entries, options, datetime.date(2021, 1, 1)) is first
     assert plugin._books_for(entries, options, datetime.date(2022, 1, 1)) is not first
     assert plugin._books_for([], options, datetime.date(2022, 1, 1)) is not first
+
+
+def test_kinds_hold_every_entry_by_class_in_book_order(tmp_path: Path) -> None:
+    from beancount.core import data as bc_data
+
+    text = PRELUDE + '2020-01-02 custom "approval"\n2020-01-03 custom "notice-days" 9\n'
+    books = books_mod.load(write_books(tmp_path, text), datetime.date(2021, 1, 1))
+    assert sum(map(len, books.kinds.values())) == len(books.entries)
+    for kind, entries in books.kinds.items():
+        assert entries == [e for e in books.entries if e.__class__ is kind]
+    # The custom written without values has an empty list there too, as in `entries`.
+    approval = [e for e in books.kinds[bc_data.Custom] if e.type == "approval"]
+    assert approval and approval[0].values == []
+    assert books.policy.days("notice-days", "Yingze", datetime.date(2020, 6, 1)) == 9
