@@ -24,6 +24,7 @@ from beancount.parser import lexer
 from ledger import bookfile
 from ledger import directory as directory_mod
 from ledger import policy as policy_mod
+from ledger import policy_rules
 from ledger.findings import SEVERITY
 from ledger.findings import ReserveError
 
@@ -88,8 +89,11 @@ class Books:
     @functools.cached_property
     def policy(self) -> policy_mod.Policy:
         """Return the policy in force up to the audit date."""
-        customs = self.kinds.get(data.Custom, [])
-        return policy_mod.build(customs, self.directory.counties, self.as_of)
+        # The policy directives up to the audit date, from the customs grouped by type.
+        view = self.postings
+        found = [e for kind in policy_rules.KINDS for e in view.customs(kind)]
+        found.sort(key=data.entry_sortkey)  # Book order, as the books list them.
+        return policy_mod.build(found, self.directory.counties, self.as_of)
 
     @functools.cached_property
     def index(self) -> BookIndex:
