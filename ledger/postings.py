@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 from collections.abc import Callable
 from collections.abc import Iterable
 from decimal import Decimal
@@ -45,7 +46,7 @@ class Postings:
     Attributes:
       transactions: the transactions dated on or before the audit date, in book order
         (the same list as `books.index.transactions`).
-      linked: those of them with at least one link.
+      linked: those of them with at least one link (made on first use).
 
     """
 
@@ -58,7 +59,6 @@ class Postings:
         self.transactions: list[data.Transaction] = transactions[
             : bisect.bisect_right(transactions, as_of, key=_date)
         ]
-        self.linked: list[data.Transaction] = [e for e in self.transactions if e.links]
         customs = books.kinds.get(data.Custom, [])
         head = customs[: bisect.bisect_right(customs, as_of, key=_date)]
         self._customs: dict[str, list[data.Custom]] = {}
@@ -70,6 +70,11 @@ class Postings:
                 same.append(entry)
         self._by_account: dict[str, list[Item]] | None = None
         self._columns: dict[str, list[Any]] = {}
+
+    @functools.cached_property
+    def linked(self) -> list[data.Transaction]:
+        """Return the transactions with at least one link (made on first use)."""
+        return [e for e in self.transactions if e.links]
 
     @property
     def by_account(self) -> dict[str, list[Item]]:
