@@ -163,6 +163,9 @@ class Money:
         #: Transactions (not reversals) from a paying account into `Assets:InTransit` or
         #: `Assets:Suspense`: bank requests, and paid rows sent to suspense.
         self.into_holding: list[data.Transaction] = []
+        #: The date of the first of those transactions of each `batch` (a non-empty text):
+        #: the earliest day money of the batch left a paying account (`paid_dates`).
+        self.first_of_batch: dict[str, datetime.date] = {}
         #: Transactions carrying a `holder` (the bank's account-holder name).
         self.with_holder: list[data.Transaction] = []
         self._walk(transactions)
@@ -178,6 +181,7 @@ class Money:
         at = self.positions.append
         with_holder = self.with_holder.append
         into_holding = self.into_holding.append
+        first_of_batch = self.first_of_batch
         for position, entry in enumerate(transactions):
             meta = entry.meta
             postings = entry.postings
@@ -235,6 +239,13 @@ class Money:
                 continue
             if into & _HOLDING and out & _PAYING:
                 into_holding(entry)
+                # Read here, while the metadata is at hand (a walk of its own over 50,000
+                # requests cost 20 ms at 100,000 payments).
+                batch = meta.get("batch")
+                if isinstance(batch, str) and batch:
+                    known = first_of_batch.get(batch)
+                    if known is None or entry.date < known:
+                        first_of_batch[batch] = entry.date
             if first is not None:
                 recipient = meta.get("recipient")
                 disbursement(

@@ -76,9 +76,9 @@ class PaidDates:
         # Not `books`: the value of a WeakKeyDictionary keyed by the books must not refer
         # to them (both would stay alive forever).
         self._entries = books.index.money.into_holding
+        self._first = books.index.money.first_of_batch
         self._by_case: _Dates | None = None
         self._by_row: _Dates | None = None
-        self._first: dict[str, datetime.date] | None = None
 
     def surely_left_by(self, d: Disbursement, on: datetime.date) -> bool:
         """Return True if a payment booked on or after `on` surely left on or after it too.
@@ -90,8 +90,6 @@ class PaidDates:
         batch = d.meta.get("batch")
         if not isinstance(batch, str) or not batch:
             return True  # No row to find: it left on its own date.
-        if self._first is None:
-            self._first = _first_per_batch(self._entries)
         first = self._first.get(batch)
         return first is None or first >= on
 
@@ -118,18 +116,6 @@ class PaidDates:
             if found is not None:
                 return found
         return d.date
-
-
-def _first_per_batch(entries: list[data.Transaction]) -> dict[str, datetime.date]:
-    """Return the earliest date of the entries of each batch."""
-    first: dict[str, datetime.date] = {}
-    for entry in entries:
-        batch = entry.meta.get("batch")
-        if isinstance(batch, str) and batch:
-            known = first.get(batch)
-            if known is None or entry.date < known:
-                first[batch] = entry.date
-    return first
 
 
 def _latest(dates: list[datetime.date] | None, on: datetime.date) -> datetime.date | None:
