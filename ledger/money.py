@@ -243,8 +243,8 @@ class Money:
                 # requests cost 20 ms at 100,000 payments).
                 batch = meta.get("batch")
                 if isinstance(batch, str) and batch:
-                    known = first_of_batch.get(batch)
-                    if known is None or entry.date < known:
+                    earliest = first_of_batch.get(batch)
+                    if earliest is None or entry.date < earliest:
                         first_of_batch[batch] = entry.date
             if first is not None:
                 recipient = meta.get("recipient")
