@@ -39,7 +39,9 @@ class BookIndex:
         disbursements, case amounts and reversals (a look at every posting) only when a
         check asks for them, so that the families that do not need them do not pay for them.
         """
-        self.books = books
+        # The directory, not the books: a view that refers to its books makes a cycle,
+        # which only the garbage collector can free (the books and all their views).
+        self._directory = books.directory
         self.transactions: list[data.Transaction] = []
         #: `custom "approval"` records per (county, case).
         self.approvals: dict[tuple[str, str], data.Custom] = {}
@@ -52,7 +54,7 @@ class BookIndex:
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
         self._counties: dict[str, str] = {}
-        self._build()
+        self._build(books)
 
     @functools.cached_property
     def money(self) -> Money:
@@ -77,14 +79,14 @@ class BookIndex:
     def _township_county(self, township: str) -> str:
         county = self._counties.get(township)
         if county is None:
-            found = self.books.directory.township_by_name(None, township)
+            found = self._directory.township_by_name(None, township)
             county = self._counties[township] = found.county if found is not None else ""
         return county
 
-    def _build(self) -> None:
+    def _build(self, books: Books) -> None:
         # The walk over the entries is the postings view's (`ledger.postings`): one walk
         # serves both, whichever family asks first.
-        view = self.books.postings
+        view = books.postings
         self.transactions = view.transactions
         self._approvals(view.customs("approval"))
         for entry in view.customs("explained"):
@@ -149,4 +151,4 @@ class BookIndex:
 
     def township_name(self, county: str, township: str) -> str:
         """Return the Chinese name of a township (or county)."""
-        return self.books.directory.township_name(county, township)
+        return self._directory.township_name(county, township)

@@ -56,12 +56,23 @@ def no_gc() -> Iterator[None]:
     The checks build many small objects over hundreds of thousands of loaded entries and
     free them all at the end; each collection would walk every loaded entry again (it made
     the checks 3-6 times slower). Reference counting still frees what is no longer used.
+
+    What the checks built and keep (the views of the books, the findings) lives as long as
+    the books. At the end it is filed at once with the oldest objects, as the collector would
+    file it after two collections: otherwise the first allocation after the checks starts a
+    collection of the youngest generation, which goes through every one of those objects
+    (0.25 s after the approval checks of 100,000 payments, measured). `gc.freeze` and
+    `gc.unfreeze` move every tracked object to the oldest generation in constant time; it is
+    not done when something else has frozen objects (`gc.unfreeze` would thaw them too).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 

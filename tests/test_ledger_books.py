@@ -136,3 +136,44 @@ def test_kinds_hold_every_entry_by_class_in_book_order(tmp_path: Path) -> None:
     approval = [e for e in books.kinds[bc_data.Custom] if e.type == "approval"]
     assert approval and approval[0].values == []
     assert books.policy.days("notice-days", "Yingze", datetime.date(2020, 6, 1)) == 9
+
+
+def test_books_and_their_views_are_freed_without_the_collector(tmp_path: Path) -> None:
+    import gc
+    import weakref
+
+    from ledger import advances
+
+    books = books_mod.load(write_books(tmp_path, PRELUDE), datetime.date(2021, 1, 1))
+    audit.audit(books)
+    advances.all_advances(books)
+    gone = weakref.ref(books), weakref.ref(books.index), weakref.ref(books.postings)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del books  # No cycle: reference counting frees the books and every view at once.
+        assert [ref() for ref in gone] == [None, None, None]
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def test_no_gc_files_what_the_checks_keep_with_the_oldest_objects() -> None:
+    import gc
+
+    from ledger.plugin import no_gc
+
+    with no_gc():
+        kept = [[i] for i in range(1000)]
+    assert gc.get_count()[0] < 1000  # No young collection is due for them.
+    assert not any(x is kept for x in gc.get_objects(generation=0))
+    assert any(x is kept for x in gc.get_objects(generation=2))
+    # Objects frozen by someone else stay frozen.
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with no_gc():
+            kept.append([1])
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
