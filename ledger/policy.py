@@ -149,7 +149,7 @@ class Policy:
                 self.lowest_ceiling[level] = min(lowest, self.lowest_ceiling.get(level, lowest))
         #: Per kind of days setting, per county: (since, days). From `since` on no directive
         #: of that kind for that county (its own or a global one) is newer, so every date on
-        #: or after it has the same answer: the hot loops compare a date instead of asking.
+        #: or after it has the same answer: `days` compares a date instead of resolving.
         self.settled_days: dict[str, dict[str, tuple[datetime.date, int]]] = {}
         #: Per county: (since, the tier set in force from `since` on), the same for the tiers.
         self.settled_tiers: dict[str, tuple[datetime.date, TierSet]] = {}
@@ -215,9 +215,14 @@ class Policy:
     def days(self, kind: str, county: str, on: datetime.date) -> int:
         """Return a number of days (advance-deadline, split-window, notice-days, ...).
 
-        Asked per payment by the window and notice rules: each (kind, county, date) is
-        resolved once and kept, so a repeated question is one dict lookup.
+        Asked per payment by the window and notice rules: a date on or after the setting's
+        last change for the county (`settled_days`) has its answer at once; any other
+        (kind, county, date) is resolved once and kept.
         """
+        settled = self.settled_days.get(kind)
+        found = settled.get(county) if settled is not None else None
+        if found is not None and on >= found[0]:
+            return found[1]
         key = (kind, county, on)
         days = self._days.get(key)
         if days is None:
@@ -225,7 +230,14 @@ class Policy:
         return days
 
     def tiers(self, county: str, on: datetime.date) -> TierSet:
-        """Return the tier set in force: the latest set ≤ on, county scope before global."""
+        """Return the tier set in force: the latest set ≤ on, county scope before global.
+
+        A date on or after the last change of the county's tiers (`settled_tiers`) has its
+        answer at once; any other (county, date) is resolved once and kept.
+        """
+        settled = self.settled_tiers.get(county)
+        if settled is not None and on >= settled[0]:
+            return settled[1]
         cache_key = ("tiers", county, on)
         found = self._cache.get(cache_key)
         if found is None:

@@ -1,9 +1,9 @@
 """Approval checks under the books' own policy: the short cuts must follow every override.
 
-The checks skip the policy lookup for a payment approved after the last change of its county's
-notice-days or tier set (`Policy.settled_days`, `settled_tiers`), or where a case is under the
-lowest ceiling of its level; these tests make the books override each of those, so the short
-cut must notice and ask the policy.
+The policy answers at once for a payment approved after the last change of its county's
+notice-days or tier set (`Policy.settled_days`, `settled_tiers`), and the checks ask nothing
+for a case under the lowest ceiling of its level; these tests make the books override each of
+those, so the short cut must notice and resolve the setting in force.
 """
 
 from __future__ import annotations

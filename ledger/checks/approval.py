@@ -22,9 +22,6 @@ from ledger.checks.paid_dates import paid_dates
 from ledger.findings import Finding
 from ledger.money import Disbursement
 
-#: A county with no settled `notice-days` (not one of the books'): always ask the policy.
-_NEVER = (datetime.date.max, 0)
-
 
 def check(books: Books) -> list[Finding]:
     """Return the approval family's findings as of the audit date."""
@@ -51,14 +48,11 @@ class _Payments:
         self.last_relief = view.last_relief
         self.per_case = per_case
         self.dates = paid_dates(books)
-        #: Per county, (since, days): `notice-days` no longer changes from `since` on.
-        self.notice_days = books.policy.settled_days.get("notice-days", {})
 
     def check(self, payments: list[Disbursement]) -> list[Finding]:
         """Return the per-payment findings of these payments, in their order."""
         books = self.books
         undone = self.undone
-        notice_days = self.notice_days
         policy = books.policy
         dates = self.dates
         last_relief = self.last_relief
@@ -103,13 +97,11 @@ class _Payments:
                 findings.extend(_paid_before(books, d, dates))
             if procedure == "general":
                 notice = meta.get("notice")
-                if approved is None or not isinstance(notice, datetime.date):
-                    findings.extend(_notice(books, d))
-                    continue
-                since, days = notice_days.get(d.county, _NEVER)
-                if approved < since:
-                    days = policy.days("notice-days", d.county, approved)
-                if days > (approved - notice).days:
+                if (
+                    approved is None
+                    or not isinstance(notice, datetime.date)
+                    or policy.days("notice-days", d.county, approved) > (approved - notice).days
+                ):
                     findings.extend(_notice(books, d))
         return findings
 

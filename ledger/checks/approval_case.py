@@ -23,8 +23,6 @@ from ledger.findings import Finding
 from ledger.money import Disbursement
 
 ZERO = Decimal(0)
-#: A county with no settled tiers (not one of the books'): always ask the policy.
-_NEVER: tuple[datetime.date, Any] = (datetime.date.max, None)
 
 
 def check(books: Books) -> list[Finding]:
@@ -50,7 +48,6 @@ class Cases:
         self.approved = books.index.approved_amounts
         self.policy = books.policy
         self.lowest = self.policy.lowest_ceiling
-        self.settled_tiers = self.policy.settled_tiers
         #: The findings so far, in the order the cases were asked.
         self.findings: list[Finding] = []
 
@@ -73,10 +70,7 @@ class Cases:
             self.findings.extend(_authority(self.books, last, net, on))
         ratio = meta.get("ratio")
         if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
-            since, tiers = self.settled_tiers.get(last.county, _NEVER)
-            if on < since:  # Before the last change of the county's tiers: ask.
-                tiers = self.policy.tiers(last.county, on)
-            tier = tiers.find(ratio)
+            tier = self.policy.tiers(last.county, on).find(ratio)
             if tier is None or not tier.minimum <= net <= tier.maximum:
                 self.findings.extend(_tier(self.books, last, net, on))
         limit = self.approved.get(key)
