@@ -4,8 +4,7 @@ While matching reads the transactions, each `^adv-` link has a record (below). T
 advance (paid one day, cleared by one settlement or recovery later) gets its row as soon as it
 is cleared; at the end, `Rows.all` turns every other record into an `AdvanceRow`: a lone
 advance directly, anything else through its events, read day by day. Places, Chinese names
-and deadlines are looked up once per account and day (advances share both), the deadline's
-setting once for all the days after its last change.
+and deadlines are looked up once per account and day (advances share both).
 """
 
 from __future__ import annotations
@@ -46,7 +45,6 @@ class Rows:
         self.books = books
         self.places: dict[str, tuple[str, str, str]] = {}
         self.deadlines: dict[tuple[str, datetime.date], tuple[int, str, datetime.date]] = {}
-        self.settings: dict[tuple[str, datetime.date], tuple[int, str]] = {}
         #: (advances account, currency, date) -> `Where`, for the usual advance.
         self.known: dict[tuple[str, str, datetime.date], Where] = {}
 
@@ -63,25 +61,10 @@ class Rows:
         key = (county, date)
         found = self.deadlines.get(key)
         if found is None:
-            days, origin = self.setting(county, date)
-            found = self.deadlines[key] = (days, origin, date + datetime.timedelta(days=days))
-        return found
-
-    def setting(self, county: str, date: datetime.date) -> tuple[int, str]:
-        """Return the `advance-deadline` days in force on a date and their origin.
-
-        From the setting's last change for the county on (`Policy.settled_days`) every date
-        has the same answer: it is asked of the policy once, not once a day.
-        """
-        policy = self.books.policy
-        settled = policy.settled_days.get("advance-deadline", {}).get(county)
-        if settled is not None and date >= settled[0]:
-            date = settled[0]
-        key = (county, date)
-        found = self.settings.get(key)
-        if found is None:
-            setting = policy.setting("advance-deadline", county, date)
-            found = self.settings[key] = (int(setting.value), setting.origin)
+            setting = self.books.policy.setting("advance-deadline", county, date)
+            days = int(setting.value)
+            due = date + datetime.timedelta(days=days)
+            found = self.deadlines[key] = (days, setting.origin, due)
         return found
 
     def place(self, account: str) -> tuple[str, str, str]:

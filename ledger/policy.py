@@ -205,8 +205,14 @@ class Policy:
     def setting(self, kind: str, county: str, on: datetime.date) -> Setting:
         """Return a county-scoped setting (deadlines, windows, allocation range, idle share).
 
-        The seed always provides one, so this never fails for a seed kind.
+        The seed always provides one, so this never fails for a seed kind. A days setting
+        asked of a date on or after its last change for the county (`settled_days`) is
+        resolved for that date: every later date shares its answer.
         """
+        settled = self.settled_days.get(kind)
+        since = settled.get(county) if settled is not None else None
+        if since is not None and on >= since[0]:
+            on = since[0]
         found = self._resolve(kind, "", county, "", on)
         if found is None:  # Only when asked for a kind the seed does not have.
             raise LookupError(kind)

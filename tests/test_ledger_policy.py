@@ -103,6 +103,9 @@ def test_settled_settings_are_those_in_force_from_their_last_change(
     notice = '2017-01-01 custom "notice-days" 12\n  county: "Yingze"\n'
     policy = books_from(TIERS + notice, "2030-01-01").policy
     assert policy.settled_days["notice-days"]["Yingze"] == (D(2017, 1, 1), 12)
+    later = policy.setting("notice-days", "Yingze", D(2025, 3, 1))
+    assert (later.value, later.origin) == (12, "policy of 2017-01-01")
+    assert policy.setting("notice-days", "Yingze", D(2016, 12, 31)).value == 7
     since, days = policy.settled_days["notice-days"]["Wanbailin"]
     assert days == 7 and policy.days("notice-days", "Wanbailin", since) == 7
     for county in ("Yingze", "Wanbailin"):
