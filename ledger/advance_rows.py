@@ -19,7 +19,7 @@ from ledger import accounts
 from ledger.advances import LINK_PREFIX
 from ledger.advances import AdvanceRow
 from ledger.books import Books
-from ledger.index import case_of
+from ledger.disbursement import case_of
 
 ZERO = Decimal(0)
 

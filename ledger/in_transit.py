@@ -20,7 +20,7 @@ from typing import NamedTuple
 from beancount.core import data
 
 from ledger.books import Books
-from ledger.index import case_of
+from ledger.disbursement import case_of
 
 #: The transactions' metadata the transit family reads, in one walk (`Postings.columns`).
 COLUMNS = ("bank-status", "batch", "case")

@@ -1,14 +1,17 @@
 """The indexes the checks share: transactions, approval records, explained findings.
 
 Only entries dated on or before the audit date are indexed. The money indexes (disbursements,
-case amounts, reversals: a look at every posting) are `ledger.money`'s, made on first use so
-that the families that do not need them do not pay for them.
+cases, reversals: a look at every posting) are `ledger.money`'s, made on first use so that the
+families that do not need them do not pay for them.
 
-The approval records (one per case: 100,000 in a large city) are filed in one loop with no
-call per record but the dicts' own. The loop is bound by memory: a record, its metadata, its
-values and their strings are objects apart on the heap, each a cache miss on first touch. So
-each is read once, and a record's values and metadata are fetched before either is used: the
-two misses then overlap (measured: about a sixth less time than reading them in turn).
+The approval records (one per case: 100,000 in a large city) are filed by their case number
+alone (`approved_by_case`), which needs only each record's values: the county of a record
+is its township's (in its metadata, a cache miss of its own per record on large books), and it
+is only worked out where a question needs it. PAID-OVER-APPROVED asks whether a case paid more
+than its record (`over_approved`): a case paid within the one record of its number is within
+its approval whatever that record's county, so only a case paid over it, or a number with
+several records, has its records' townships read (`approved`). The records by (county, case)
+(`approvals`) are made on first use, for the rarer questions that need them.
 """
 
 from __future__ import annotations
@@ -16,14 +19,12 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING
-from typing import Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from ledger.money import Disbursement as Disbursement  # Re-exported: the checks' unit.
+from ledger.disbursement import Disbursement
 from ledger.money import Money
-from ledger.money import case_of as case_of
 
 if TYPE_CHECKING:
     from ledger.books import Books
@@ -36,21 +37,20 @@ class BookIndex:
         """Walk the entries once for the cheap indexes; the money indexes wait for first use.
 
         Transactions, customs, approval records and explained findings are gathered at once;
-        disbursements, case amounts and reversals (a look at every posting) only when a
+        disbursements, cases and reversals (a look at every posting) only when a
         check asks for them, so that the families that do not need them do not pay for them.
         """
         # The directory, not the books: a view that refers to its books makes a cycle,
         # which only the garbage collector can free (the books and all their views).
         self._directory = books.directory
         self.transactions: list[data.Transaction] = []
-        #: `custom "approval"` records per (county, case).
-        self.approvals: dict[tuple[str, str], data.Custom] = {}
         self.approval_list: list[data.Custom] = []
-        #: The amount of the latest well-formed record (a case, an amount, a known township)
-        #: per (county, case): what a case's payments are compared with (PAID-OVER-APPROVED).
-        #: The record itself is found again by `approval_record` (only for a finding).
-        self.approved_amounts: dict[tuple[str, str], Decimal] = {}
-        self._records: dict[tuple[Any, Any], data.Custom] | None = None
+        #: The amount of the latest `custom "approval"` record of each case number (of any
+        #: county), None when that record's second value is no amount.
+        self.approved_by_case: dict[str, Decimal | None] = {}
+        #: The case numbers with more than one record (a record imported again, or one number
+        #: in two counties): `over_approved` looks at their records one by one.
+        self._several: set[str] = set()
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
         self._counties: dict[str, str] = {}
@@ -67,14 +67,64 @@ class BookIndex:
         return self.money.disbursements
 
     @property
-    def case_amount(self) -> dict[tuple[str, str], Decimal]:
-        """Return the net relief expense per (county, case)."""
-        return self.money.case_amount
-
-    @property
     def reversed(self) -> set[tuple[str, str]]:
         """Return (date, case) of every transaction reversed by a `#reversal`."""
         return self.money.reversed
+
+    @functools.cached_property
+    def approvals(self) -> dict[tuple[str, str], data.Custom]:
+        """Return the latest record per (county, case); county "" for an unknown township."""
+        approvals: dict[tuple[str, str], data.Custom] = {}
+        for entry in self.approval_list:
+            values = entry.values
+            case = values[0][0] if values else None
+            if isinstance(case, str):
+                township = entry.meta.get("township")
+                county = self._township_county(township if isinstance(township, str) else "")
+                approvals[(county, case)] = entry
+        return approvals
+
+    @functools.cached_property
+    def _records_by_case(self) -> dict[str, list[data.Custom]]:
+        """Return the records of each case number, in book order (made on first use)."""
+        found: dict[str, list[data.Custom]] = {}
+        for entry in self.approval_list:
+            values = entry.values
+            case = values[0][0] if values else None
+            if isinstance(case, str):
+                found.setdefault(case, []).append(entry)
+        return found
+
+    def approved(self, county: str, case: str) -> tuple[Decimal, data.Custom] | None:
+        """Return the amount and the latest well-formed record of a (county, case), or None.
+
+        Well-formed: a case, an amount, a known township (whose county is the record's).
+        This is what a case's payments are compared with (PAID-OVER-APPROVED).
+        """
+        for entry in reversed(self._records_by_case.get(case, [])):  # The latest first.
+            values = entry.values
+            amount = values[1][0] if len(values) >= 2 else None
+            if isinstance(amount, Amount) and amount[0] is not None:
+                township = entry.meta.get("township")
+                found = self._township_county(township if isinstance(township, str) else "")
+                if found and found == county:
+                    return amount[0], entry
+        return None
+
+    def over_approved(self, county: str, case: str, net: Decimal) -> data.Custom | None:
+        """Return the approval record of a (county, case) whose amount `net` exceeds, or None.
+
+        The one record of a case number settles it at once when its amount is `net` or more
+        (either it is the case's record, and the case is within it, or it is another county's,
+        and the case has none) or when it has no amount (no limit). Otherwise the records of
+        the number are looked at one by one (`approved`).
+        """
+        if not (self._several and case in self._several):
+            limit = self.approved_by_case.get(case)
+            if limit is None or (limit.__class__ is Decimal and net <= limit):
+                return None
+        found = self.approved(county, case)
+        return found[1] if found is not None and net > found[0] else None
 
     def _township_county(self, township: str) -> str:
         county = self._counties.get(township)
@@ -95,55 +145,24 @@ class BookIndex:
                 self.explained.add((code, subject))
 
     def _approvals(self, records: list[data.Custom]) -> None:
-        """File the approval records: one loop, no call per record but the dicts' own.
+        """File the amount of each record by case number: one loop, no call but the dict's.
 
-        A record and its metadata are read once each, while at hand: at 100,000 records the
-        walk is bound by memory (each record, its values and its metadata apart on the heap).
-        `Custom` and `ValueType` are named tuples: `values[0][0]` is the first value.
+        `Custom` and `ValueType` are named tuples: `values[0][0]` is the first value. The
+        amount is read while the record's values are at hand (a record's objects lie
+        together on the heap), so that no rule has to come back to the record.
         """
         self.approval_list = list(records)
-        approvals = self.approvals
-        amounts = self.approved_amounts
-        counties = self._counties
+        by_case = self.approved_by_case
+        several = self._several
         for entry in records:
             values = entry.values
-            township = entry.meta.get("township")
             case = values[0][0] if values else None
-            if not isinstance(case, str):
-                continue
-            if not isinstance(township, str):
-                township = ""
-            county = counties.get(township)
-            if county is None:
-                county = self._township_county(township)
-            # The latest record of a case wins (a corrected register row is imported again).
-            key = (county, case)
-            approvals[key] = entry
-            if county and len(values) >= 2:
-                amount = values[1][0]
-                if isinstance(amount, Amount):
-                    number = amount[0]
-                    if number is not None:
-                        amounts[key] = number
-
-    def approval_record(self, county: str, case: str) -> data.Custom | None:
-        """Return the record `approved_amounts` holds the amount of, or None.
-
-        The records are filed by (county, case) on the first call only: a finding needs
-        them, clean books never do (and need not hold a second map of every record).
-        """
-        if self._records is None:
-            self._records = {}
-            for entry in self.approval_list:  # The latest well-formed one wins.
-                values = entry.values
-                township = entry.meta.get("township")
-                key = (self._counties.get(township if isinstance(township, str) else "", ""),
-                       values[0].value if values else None)
-                if key in self.approved_amounts and len(values) >= 2:
-                    amount = values[1].value
-                    if isinstance(amount, Amount) and amount.number is not None:
-                        self._records[key] = entry
-        return self._records.get((county, case))
+            if case.__class__ is str or isinstance(case, str):
+                amount = values[1][0] if len(values) >= 2 else None
+                size = len(by_case)
+                by_case[case] = amount[0] if isinstance(amount, Amount) else None
+                if len(by_case) == size:  # A number filed already: the latest record wins.
+                    several.add(case)
 
     def is_explained(self, code: str, subject: str) -> bool:
         """Return True if an `explained` entry covers this code and case (or account)."""

@@ -2,8 +2,8 @@
 
 A *disbursement* is a transaction with a positive posting to `Expenses:Relief:…` or
 `Assets:Advances:…` (SPEC §3). The amount of a case is the sum of its relief-expense postings,
-reversals and returns included (SPEC §5). Besides the disbursements and the case amounts, the
-pass notes what the checks would otherwise look for in a walk of their own: the reversals,
+reversals and returns included (SPEC §5). Besides the disbursements and the cases (each with
+its amount and its payments, `ledger.disbursement`), the pass notes what the checks would otherwise look for in a walk of their own: the reversals,
 the returns and recoveries (`Outflow`), the bank requests (money from a paying account into a
 holding one) and the rows with a `holder`. Each transaction's postings are parsed once.
 
@@ -18,95 +18,20 @@ transaction's postings and metadata fetched together (their misses overlap).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
-from typing import NamedTuple
 
 from beancount.core import data
 
 from ledger import accounts
+from ledger.disbursement import CaseMoney
+from ledger.disbursement import Disbursement
+from ledger.disbursement import Outflow
+from ledger.disbursement import case_of
 
 ZERO = Decimal(0)
-
-
-class Outflow(NamedTuple):
-    """Money a transaction takes out of relief or advances: a return, a recovery.
-
-    Attributes:
-      position: the transaction's position in the transactions passed.
-      entry: the transaction.
-      role: "relief" or "advances" (the first whose net is negative).
-      county: that account's county.
-      amount: the (positive) amount taken out.
-
-    """
-
-    position: int
-    entry: data.Transaction
-    role: str
-    county: str
-    amount: Decimal
-
-
-@dataclasses.dataclass(slots=True, eq=False)  # Identity: one per transaction.
-class Disbursement:
-    """A transaction paying relief or an advance.
-
-    Attributes:
-      entry: the transaction.
-      county, township: where it belongs (of its first relief or advance posting).
-      procedure: small, general or emergency for relief; "advance" for an advance.
-      account: the relief or advance account posted to.
-      amount: the sum of its positive relief/advance postings.
-      case: its `case` metadata ("" if missing).
-      recipient: its `recipient` metadata ("" if missing).
-      settlement: True when it moves an advance into emergency relief.
-      pays_out: True when it takes money out of a paying account (reserve, cash, treasury).
-      holds_out: True when it takes money out of `Assets:InTransit` or `Assets:Suspense`.
-
-    """
-
-    entry: data.Transaction
-    county: str
-    township: str
-    procedure: str
-    account: str
-    amount: Decimal
-    currency: str
-    case: str
-    recipient: str
-    settlement: bool
-    pays_out: bool = False
-    holds_out: bool = False
-
-    @property
-    def date(self) -> datetime.date:
-        """Return the transaction's date."""
-        return self.entry.date
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        """Return the transaction's metadata."""
-        return self.entry.meta
-
-    @property
-    def is_advance(self) -> bool:
-        """Return True for an advance (a positive posting to Assets:Advances)."""
-        return self.procedure == "advance"
-
-
-def case_of(entry: data.Transaction) -> str:
-    """Return a transaction's case: its `case`, else the case named in `reverses`."""
-    case = entry.meta.get("case")
-    if isinstance(case, str) and case:
-        return case
-    reverses = entry.meta.get("reverses")
-    if isinstance(reverses, str) and " " in reverses:
-        return reverses.split(" ", 1)[1].strip()
-    return ""
 
 
 def _str(meta: dict[str, Any], key: str) -> str:
@@ -148,11 +73,13 @@ class Money:
 
     def __init__(self, transactions: Sequence[data.Transaction]) -> None:
         """Look at every posting once and fill every index."""
-        #: The disbursements, in book order, and each one's position in the transactions.
+        #: The disbursements, in book order.
         self.disbursements: list[Disbursement] = []
-        self.positions: list[int] = []
-        #: The net relief expense per (county, case).
-        self.case_amount: dict[tuple[str, str], Decimal] = {}
+        #: Every (county, case) with a relief posting or a disbursement (an empty case has
+        #: none): its net relief expense, its disbursements, its last relief payment.
+        self.cases: dict[tuple[str, str], CaseMoney] = {}
+        #: The case of every advance, in book order (a case once per advance).
+        self.advanced: list[CaseMoney] = []
         #: (date, case) named by the `reverses` of every `#reversal`.
         self.reversed: set[tuple[str, str]] = set()
         #: Transactions tagged `#reversal`.
@@ -175,10 +102,10 @@ class Money:
         # call and no attribute read that the loop can do without.
         kinds: dict[str, _Kind] = {}  # What the pass needs of each account (`_kind`).
         get_kind = kinds.get
-        case_amount = self.case_amount
-        get_amount = case_amount.get
+        cases = self.cases
+        get_case = cases.get
         disbursement = self.disbursements.append
-        at = self.positions.append
+        advanced = self.advanced.append
         with_holder = self.with_holder.append
         into_holding = self.into_holding.append
         first_of_batch = self.first_of_batch
@@ -192,6 +119,7 @@ class Money:
             # The case: read on the first relief posting, or for a disbursement.
             case: str | None = None
             first: _Kind | None = None
+            group: CaseMoney | None = None  # The case of `first`, once known.
             amount = ZERO
             currency = ""
             advance_out = False
@@ -217,18 +145,24 @@ class Money:
                     elif number < ZERO:
                         out |= kind
                     continue
+                this: CaseMoney | None = None  # The case of a relief posting.
                 if kind == _RELIEF:
                     if case is None:
                         case = _case(meta, entry)
-                    key = (found[1], case)
-                    # The posting's own Decimal where it is the first: no new object a case.
-                    known = get_amount(key)
-                    case_amount[key] = number if known is None else known + number
+                    if case:
+                        key = (found[1], case)
+                        this = get_case(key)
+                        if this is None:
+                            # The posting's own Decimal where it is the first: no new object.
+                            this = cases[key] = CaseMoney(found[1], case, number, [], None)
+                        else:
+                            this.net += number
                 if number > ZERO:
                     amount = number if amount is ZERO else amount + number
                     currency = units.currency
                     if first is None or (first[0] == _ADVANCES and kind == _RELIEF):
                         first = found
+                        group = this
                 elif number < ZERO:
                     advance_out = advance_out or kind == _ADVANCES
                     taken = taken if taken is not None else {}
@@ -247,24 +181,39 @@ class Money:
                     if earliest is None or entry.date < earliest:
                         first_of_batch[batch] = entry.date
             if first is not None:
+                if case is None:
+                    case = _case(meta, entry)
+                if group is None and case:  # An advance: no relief posting named its case.
+                    key = (first[1], case)
+                    group = get_case(key)
+                    if group is None:
+                        group = cases[key] = CaseMoney(first[1], case, ZERO, [], None)
                 recipient = meta.get("recipient")
-                disbursement(
-                    Disbursement(
-                        entry,
-                        first[1],
-                        first[2],
-                        first[3],
-                        first[4],
-                        amount,
-                        currency,
-                        case if case is not None else _case(meta, entry),
-                        recipient if isinstance(recipient, str) else "",
-                        advance_out and first[0] == _RELIEF,
-                        (out & _PAYING) != 0,
-                        (out & _HOLDING) != 0,
-                    )
+                settlement = advance_out and first[0] == _RELIEF
+                d = Disbursement(
+                    entry,
+                    entry.date,
+                    first[1],
+                    first[2],
+                    first[3],
+                    first[4],
+                    amount,
+                    currency,
+                    case,
+                    recipient if isinstance(recipient, str) else "",
+                    settlement,
+                    (out & _PAYING) != 0,
+                    (out & _HOLDING) != 0,
+                    position,
+                    group,
                 )
-                at(position)
+                disbursement(d)
+                if group is not None:
+                    group.payments.append(d)
+                    if first[0] == _RELIEF:
+                        group.last_relief = d
+                    else:
+                        advanced(group)
             elif taken is not None:
                 self._outflow(position, entry, taken)
 

@@ -20,10 +20,10 @@ from beancount.core import data
 from ledger import accounts
 from ledger.accounts import AccountInfo
 from ledger.books import Books
+from ledger.disbursement import case_of
 from ledger.findings import Finding
 from ledger.findings import format_amount
 from ledger.findings import location
-from ledger.index import case_of
 
 ZERO = Decimal(0)
 PAYING_ROLES = frozenset({"reserve", "cash"})

@@ -19,7 +19,7 @@ from beancount.core import data
 
 from ledger import accounts
 from ledger import books as books_mod
-from ledger.money import Disbursement
+from ledger.disbursement import Disbursement
 from ledger.report_rows import Report
 from ledger.report_rows import Row
 from ledger.report_rows import Tally

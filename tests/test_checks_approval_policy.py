@@ -100,7 +100,8 @@ def test_clean_never_vouches_for_a_payment_with_problems(books_from: Load) -> No
         keys = approval_meta.vouched(d)
         assert (keys is not None) == approval_meta.clean(d)
         if keys is not None:
-            names = ("case", "recipient", "approval", "approver", "approved")
+            names: tuple[str, ...] = ("case", "recipient", "approval", "approver", "approved")
+            names += ("ratio", "notice") if d.procedure == "general" else ()
             assert keys == tuple(d.meta[name] for name in names)
 
 

@@ -16,10 +16,10 @@ from ledger import accounts
 from ledger import advances
 from ledger.advances import AdvanceRow
 from ledger.books import Books
+from ledger.disbursement import case_of
 from ledger.findings import Finding
 from ledger.findings import format_amount
 from ledger.findings import location
-from ledger.index import case_of
 
 ZERO = Decimal(0)
 

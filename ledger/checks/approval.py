@@ -19,8 +19,13 @@ from ledger.checks.cases import finding
 from ledger.checks.cases import money
 from ledger.checks.paid_dates import PaidDates
 from ledger.checks.paid_dates import paid_dates
+from ledger.checks.vouch import APPROVED
+from ledger.checks.vouch import LEVEL
+from ledger.checks.vouch import NOTICE
+from ledger.checks.vouch import RATIO
+from ledger.checks.vouch import vouch
+from ledger.disbursement import Disbursement
 from ledger.findings import Finding
-from ledger.money import Disbursement
 
 
 def check(books: Books) -> list[Finding]:
@@ -37,7 +42,9 @@ class _Payments:
     The case rules (`approval_case`) are asked at each case's last relief payment in the
     same loop, while that payment's metadata is in the processor's cache and its `approval`
     and `approved` values already read: every case has one (`CaseView.last_relief`), and it
-    is a relief payment in effect, which this loop meets once.
+    is a relief payment in effect, which this loop meets once. A payment knows its case
+    (`Disbursement.group`), and its case its last relief payment, unless a payment of it was
+    undone (`CaseView.changed`, empty in most books).
     """
 
     def __init__(
@@ -45,7 +52,7 @@ class _Payments:
     ) -> None:
         self.books = books
         self.undone = view.reversed
-        self.last_relief = view.last_relief
+        self.changed = view.changed
         self.per_case = per_case
         self.dates = paid_dates(books)
 
@@ -55,9 +62,8 @@ class _Payments:
         undone = self.undone
         policy = books.policy
         dates = self.dates
-        last_relief = self.last_relief
+        changed = self.changed
         case_rules = self.per_case.case
-        vouched = approval_meta.vouched
         findings: list[Finding] = []
         for d in payments:
             entry = d.entry
@@ -65,7 +71,7 @@ class _Payments:
                 continue
             # Each rule first asks the cheap question "can this payment raise it?"; only a
             # payment that may is looked at closely (and messages are made only for findings).
-            keys = vouched(d)
+            keys = vouch(entry.meta, d.procedure, d.settlement)
             if keys is None:
                 gaps = approval_meta.problems(d)
                 if gaps:
@@ -74,16 +80,21 @@ class _Payments:
             procedure = d.procedure
             if procedure == "advance":
                 continue
-            meta = entry.meta
             if keys is None:
-                level = meta.get("approval")
-                approved = meta.get("approved")
-            else:  # What `vouched` read: a level, and a date approved.
-                level = keys[2]
-                approved = keys[4]
-            key = (d.county, d.case)
-            if last_relief.get(key) is d:
-                case_rules(key, d, level, approved, meta)
+                meta = entry.meta
+                level, approved = meta.get("approval"), meta.get("approved")
+                ratio, notice = meta.get("ratio"), meta.get("notice")
+            elif procedure == "general":
+                level, approved, ratio, notice = keys[LEVEL], keys[APPROVED], keys[RATIO], keys[NOTICE]
+            else:  # Neither is read of small or emergency relief that `vouch` vouched for.
+                level, approved, ratio, notice = keys[LEVEL], keys[APPROVED], None, None
+            group = d.group
+            if group is not None and (
+                group.last_relief is d
+                if not changed or group not in changed
+                else changed[group] is d
+            ):
+                case_rules(group, d, level, approved, ratio)
             if procedure != "small" and procedure != "general":
                 continue
             if (level != "township") if procedure == "small" else (level == "township"):
@@ -91,18 +102,16 @@ class _Payments:
             if not isinstance(approved, datetime.date):
                 approved = None
             elif not d.settlement and (
-                entry.date < approved
+                d.date < approved
                 or (d.holds_out and not d.pays_out and not dates.surely_left_by(d, approved))
             ):
                 findings.extend(_paid_before(books, d, dates))
-            if procedure == "general":
-                notice = meta.get("notice")
-                if (
-                    approved is None
-                    or not isinstance(notice, datetime.date)
-                    or policy.days("notice-days", d.county, approved) > (approved - notice).days
-                ):
-                    findings.extend(_notice(books, d))
+            if procedure == "general" and (
+                approved is None
+                or not isinstance(notice, datetime.date)
+                or policy.days("notice-days", d.county, approved) > (approved - notice).days
+            ):
+                findings.extend(_notice(books, d))
         return findings
 
 

@@ -19,8 +19,9 @@ from ledger.checks import approval_meta
 from ledger.checks import cases
 from ledger.checks.cases import finding
 from ledger.checks.cases import money
+from ledger.disbursement import CaseMoney
+from ledger.disbursement import Disbursement
 from ledger.findings import Finding
-from ledger.money import Disbursement
 
 ZERO = Decimal(0)
 
@@ -28,56 +29,55 @@ ZERO = Decimal(0)
 def check(books: Books) -> list[Finding]:
     """Return the case-level findings of the approval family."""
     rules = Cases(books)
-    for key, last in cases.view(books).last_relief.items():
-        meta = last.entry.meta
-        rules.case(key, last, meta.get("approval"), meta.get("approved"), meta)
+    view = cases.view(books)
+    for group, _ in view.cases():
+        last = view.last_relief(group)
+        if last is not None:
+            meta = last.entry.meta
+            rules.case(group, last, meta.get("approval"), meta.get("approved"), meta.get("ratio"))
     return rules.findings
 
 
 class Cases:
     """The case-level rules, asked of each case at its last relief payment (`case`).
 
-    The approval family asks them while it checks that payment (its metadata is at hand
-    then, and the level and date approved already read); `check` asks them of every case.
+    The approval family asks them while it checks that payment (its level, date approved and
+    ratio already read); `check` asks them of every case.
     """
 
     def __init__(self, books: Books) -> None:
         """Take what every case needs from the books' indexes and policy."""
         self.books = books
-        self.amounts = books.index.case_amount
-        self.approved = books.index.approved_amounts
+        self.over_approved = books.index.over_approved
         self.policy = books.policy
         self.lowest = self.policy.lowest_ceiling
         #: The findings so far, in the order the cases were asked.
         self.findings: list[Finding] = []
 
     def case(
-        self, key: tuple[str, str], last: Disbursement, level: Any, on: Any, meta: dict[str, Any]
+        self, group: CaseMoney, last: Disbursement, level: Any, on: Any, ratio: Any
     ) -> None:
         """Check one (county, case) at its last relief payment.
 
-        `level` and `on` are the payment's `approval` and `approved` values as found (of any
-        type); `meta` is its metadata. Each rule asks its cheap question first (the lowest ceiling there is, the band, the
-        approved amount); only a case that may break it goes through the rule's own function,
-        which decides with the policy in force on its date.
+        `level`, `on` and `ratio` are the payment's `approval`, `approved` and `ratio` values as
+        found (of any type). Each rule asks its cheap question first (the lowest ceiling there
+        is, the band, the approved amount); only a case that may break it goes through the
+        rule's own function, which decides with the policy in force on its date.
         """
-        net = self.amounts.get(key, ZERO)
+        net = group.net
         if net <= ZERO:
             return
         if on.__class__ is not datetime.date and not isinstance(on, datetime.date):
             on = last.entry.date  # Without an `approved` date, the policy of its own date.
         if (level == "township" or level == "county") and net > self.lowest.get(level, net):
             self.findings.extend(_authority(self.books, last, net, on))
-        ratio = meta.get("ratio")
         if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):
             tier = self.policy.tiers(last.county, on).find(ratio)
             if tier is None or not tier.minimum <= net <= tier.maximum:
                 self.findings.extend(_tier(self.books, last, net, on))
-        limit = self.approved.get(key)
-        if limit is not None and net > limit:
-            record = self.books.index.approval_record(*key)
-            if record is not None:
-                self.findings.extend(_over_approved(self.books, last, net, record))
+        record = self.over_approved(group.county, group.case, net)
+        if record is not None:
+            self.findings.extend(_over_approved(self.books, last, net, record))
 
 
 def _authority(books: Books, d: Disbursement, net: Decimal, on: datetime.date) -> list[Finding]:

@@ -13,21 +13,19 @@ payee wherever the bank wrote a `holder`. `notice` is NOTICE-MISSING's, not this
 from __future__ import annotations
 
 import datetime
-import operator
 import re
 from decimal import Decimal
 from typing import Any
 
 from ledger.checks import cases
-from ledger.money import Disbursement
+from ledger.checks import vouch
+from ledger.disbursement import Disbursement
 
-BANK_STATUSES: tuple[str, ...] = ("paid", "failed", "pending", "returned")
-CATEGORIES: tuple[str, ...] = ("illness", "disaster", "accident", "education", "other")
-RECIPIENT_RE = re.compile(r"r-[0-9a-f]{16}")
-CARD_RE = re.compile(r"c-[0-9a-f]{16}")
+BANK_STATUSES = vouch.BANK_STATUSES
+CATEGORIES = vouch.CATEGORIES
+RECIPIENT_RE = vouch.RECIPIENT_RE
+CARD_RE = vouch.CARD_RE
 _INSTALMENT_RE = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
-# The levels whose payments `clean` can vouch for; a conference needs its `decision` looked at.
-_SIMPLE_LEVELS = ("township", "county")
 
 
 def text(meta: dict[str, Any], key: str) -> str | None:
@@ -79,79 +77,14 @@ def _shown(value: Any) -> str:
     return shown if len(shown) <= 24 else shown[:21] + "..."
 
 
-_RECIPIENT = RECIPIENT_RE.fullmatch
-_CARD = CARD_RE.fullmatch
-# The keys `clean` needs present, fetched in one call each (a missing one raises KeyError).
-_PAYEE = operator.itemgetter("case", "recipient")
-_EXPENSE = operator.itemgetter("case", "recipient", "approval", "approver", "approved")
-_IMPORTED = operator.itemgetter("bank-status", "batch", "bank-row", "card")
-
-
 def clean(d: Disbursement) -> bool:
-    """Return True when `problems(d)` is surely empty, checked cheaply (see `vouched`)."""
+    """Return True when `problems(d)` is surely empty, checked cheaply (`vouch`)."""
     return vouched(d) is not None
 
 
 def vouched(d: Disbursement) -> tuple[Any, ...] | None:
-    """Return the keys read when `problems(d)` is surely empty, checked cheaply; else None.
-
-    Most payments are complete: this asks the questions of `problems` in their fastest form
-    (the keys it needs fetched together, exact types, no messages) and answers None at the
-    first doubt, including for the rarer shapes (conference approvals, settlements,
-    instalments, holders, agents), which `problems` then looks at in full. It never vouches
-    for a payment where `problems` finds one. What it returns is the values it fetched, so
-    that its caller need not read them again: (case, recipient) for an advance, else (case,
-    recipient, approval, approver, approved), the approval "township" or "county" and
-    approved a date.
-    """
-    meta = d.entry.meta
-    procedure = d.procedure
-    try:
-        if procedure == "advance":  # Approved when settled: no approval keys of its own.
-            keys = _PAYEE(meta)
-            case, recipient = keys
-        else:
-            keys = _EXPENSE(meta)
-            case, recipient, level, approver, approved = keys
-            if (
-                level not in _SIMPLE_LEVELS
-                or d.settlement
-                or approver.__class__ is not str
-                or not approver.strip()
-                or not isinstance(approved, datetime.date)
-                or (procedure == "general" and meta["ratio"].__class__ is not Decimal)
-            ):
-                return None
-    except KeyError:
-        return None
-    if (
-        case.__class__ is not str
-        or not case.strip()
-        or recipient.__class__ is not str
-        or _RECIPIENT(recipient) is None
-        or "instalment" in meta
-        or "holder" in meta
-        or "agent" in meta
-    ):
-        return None
-    category = meta.get("category")
-    if category is not None and category not in CATEGORIES:
-        return None
-    if "source-sha256" not in meta:
-        status = meta.get("bank-status")
-        return keys if status is None or status in BANK_STATUSES else None
-    try:
-        status, batch, row, card = _IMPORTED(meta)
-    except KeyError:
-        return None
-    return keys if (
-        status in BANK_STATUSES
-        and batch.__class__ is str
-        and bool(batch.strip())
-        and (row.__class__ is Decimal or row.__class__ is int)
-        and card.__class__ is str
-        and _CARD(card) is not None
-    ) else None
+    """Return the values `vouch` reads when it vouches for the payment, else None."""
+    return vouch.vouch(d.entry.meta, d.procedure, d.settlement)
 
 
 def problems(d: Disbursement) -> list[str]:

@@ -12,25 +12,26 @@ amount.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import datetime
 import hashlib
 import re
 import weakref
+from collections.abc import Iterator
 from decimal import Decimal
 
 from beancount.core import data
 
 from ledger import accounts
 from ledger.books import Books
+from ledger.disbursement import CaseMoney
+from ledger.disbursement import Disbursement
+from ledger.disbursement import Outflow
+from ledger.disbursement import case_of
 from ledger.findings import Finding
 from ledger.findings import format_amount
 from ledger.findings import location
 from ledger.index import BookIndex
-from ledger.money import Disbursement
-from ledger.money import Outflow
-from ledger.money import case_of
 
 ZERO = Decimal(0)
 _LINK_SAFE = re.compile(r"[A-Za-z0-9\-_/.]+")
@@ -76,16 +77,14 @@ def _day(text: str) -> datetime.date | None:
     return None
 
 
-_Case = tuple[str, str]  # (county, case)
-
-
 class CaseView:
     """The disbursements of the books as payments, with what undoes and pairs them.
 
-    At 100,000 payments the view is bound by memory (each payment an object apart on the
-    heap, a cache miss on first touch), so the payments are walked once (`_file`), each filed
-    by case and its case's last relief payment noted in the same step. Only the cases of
-    undone payments and of advances are looked at again, never every case.
+    A case's payments and its last relief payment are the money pass's (`CaseMoney`), each
+    disbursement referring to its case: at 100,000 payments a look-up in a map of every case
+    costs a few cache misses, so no rule looks a case up. Only the cases of payments a
+    reversal or return undid are filed again here (`_kept`, `_last`), and only the cases of
+    advances are looked at for pairing.
     """
 
     def __init__(self, books: Books) -> None:
@@ -93,90 +92,68 @@ class CaseView:
         # No reference to `books` is kept: the view is cached in a WeakKeyDictionary keyed by
         # the books, and a value that refers to its key would keep both alive forever.
         index = books.index
+        money = index.money
         # The index's disbursements exclude `#reversal`s: a reversal is a correction.
         self.disbursements: list[Disbursement] = index.disbursements
+        self._cases = money.cases
         self.reversed: set[int] = set()
         self.undone: set[int] = set()
-        #: (county, case) -> its payments in effect in book order, by first such payment.
-        self.by_case: dict[_Case, list[Disbursement]] = {}
         #: Settlement entry id -> the in-effect advance of its case it settles (a lookup).
         self.advance_of: dict[int, Disbursement] = {}
         #: Ids of advances that have an in-effect settlement.
         self.settled: set[int] = set()
-        #: (county, case) -> its last relief payment in effect, in the order of `by_case`.
-        self.last_relief: dict[_Case, Disbursement] = {}
+        #: The cases some payment of which is undone: their payments in effect, and their
+        #: last relief payment in effect (None when none is left). Empty in most books.
+        self._kept: dict[CaseMoney, list[Disbursement]] = {}
+        self._last: dict[CaseMoney, Disbursement | None] = {}
         self._reversals(index)
-        advanced: list[_Case] = []  # The case of every advance filed.
-        undone: list[_Case] = []  # The cases of payments a return undid.
-        # A return undoes a payment booked before it: the walk stops at each return (found
-        # by bisecting the payments' positions), when `by_case` holds exactly those payments.
-        money, payments, start = index.money, self.disbursements, 0
         for outflow in money.outflows:
-            stop = bisect.bisect_left(money.positions, outflow.position, start)
-            self._file(payments[start:stop], self.reversed, advanced)
-            start = stop
-            undone += self._return(outflow)
-        self._file(payments[start:] if start else payments, self.reversed, advanced)
-        if undone:
-            self._drop(undone, advanced)
-        self._pair(advanced)
+            self._return(outflow)
+        gone = self.reversed | self.undone
+        if gone:
+            self._drop(gone)
+        self._pair(money.advanced)
 
-    def _file(self, payments: list[Disbursement], gone: set[int], advanced: list[_Case]) -> None:
-        """File payments by case, noting each case's last relief payment and its advances.
+    def payments(self, case: CaseMoney) -> list[Disbursement]:
+        """Return the payments in effect of a case, in book order."""
+        kept = self._kept
+        return kept.get(case, case.payments) if kept else case.payments
 
-        A case's first payment holds its place in `last_relief` (a dict keeps the order of
-        insertion, `by_case`'s); a relief payment replaces it; `_pair` drops advances alone.
+    @property
+    def changed(self) -> dict[CaseMoney, Disbursement | None]:
+        """Return the last relief payment in effect of each case some payment of which is undone.
+
+        For any other case it is its `last_relief`. (The approval loop reads this map itself.)
         """
-        by_case, last_relief = self.by_case, self.last_relief
-        get = by_case.get
-        for d in payments:
-            case = d.case
-            if not case or (gone and id(d.entry) in gone):
-                continue
-            key = (d.county, case)
-            group = get(key)
-            advance = d.procedure == "advance"
-            if group is None:
-                by_case[key] = [d]
-                last_relief[key] = d
-            else:
-                group.append(d)
-                if not advance:
-                    last_relief[key] = d
-            if advance:
-                advanced.append(key)
+        return self._last
 
-    def _drop(self, undone: list[_Case], advanced: list[_Case]) -> None:
-        """Take the payments a return undid out of their cases; file all again if need be.
+    def last_relief(self, case: CaseMoney) -> Disbursement | None:
+        """Return the last relief payment in effect of a case (None: advances alone, or none)."""
+        last = self._last
+        return last.get(case, case.last_relief) if last else case.last_relief
 
-        (When an undone payment was its case's first and others remain, the case moves.)
-        """
-        by_case, last_relief = self.by_case, self.last_relief
-        for key in dict.fromkeys(undone):
-            group = by_case[key]
-            kept = [d for d in group if id(d.entry) not in self.undone]
-            if kept and kept[0] is not group[0]:
-                for found in by_case, last_relief, advanced:
-                    found.clear()
-                self._file(self.disbursements, self.reversed | self.undone, advanced)
-                return
-            if not kept:
-                del by_case[key], last_relief[key]
-                continue
-            by_case[key] = kept
-            relief = [d for d in kept if not d.is_advance]
-            if relief:
-                last_relief[key] = relief[-1]
-            else:
-                del last_relief[key]
+    def cases(self) -> Iterator[tuple[CaseMoney, list[Disbursement]]]:
+        """Yield each case with payments in effect, and those payments."""
+        kept = self._kept
+        for case in self._cases.values():
+            payments = kept.get(case, case.payments) if kept else case.payments
+            if payments:
+                yield case, payments
 
-    def _pair(self, advanced: list[_Case]) -> None:
-        """Pair each settlement with its case's advance; drop cases of advances alone."""
-        for key in dict.fromkeys(advanced):
-            last = self.last_relief.get(key)
-            if last is not None and last.is_advance:  # It held its case's place: no relief.
-                del self.last_relief[key]
-            group = self.by_case.get(key, [])  # Empty: undone.
+    def _drop(self, gone: set[int]) -> None:
+        """File again the cases of the payments a reversal or a return undid."""
+        for d in self.disbursements:
+            case = d.group
+            if case is not None and id(d.entry) in gone and case not in self._kept:
+                kept = [p for p in case.payments if id(p.entry) not in gone]
+                self._kept[case] = kept
+                relief = [p for p in kept if not p.is_advance]
+                self._last[case] = relief[-1] if relief else None
+
+    def _pair(self, advanced: list[CaseMoney]) -> None:
+        """Pair each settlement with its case's advance."""
+        for case in dict.fromkeys(advanced):
+            group = self.payments(case)
             advances = [d for d in group if d.is_advance]
             for d in group:
                 if d.settlement:
@@ -216,23 +193,28 @@ class CaseView:
                 if payments:
                     self.reversed.add(id(payments[0]))
 
-    def _return(self, outflow: Outflow) -> list[_Case]:
-        """Undo the payment a return (or recovery) takes back in full; return its case."""
+    def _return(self, outflow: Outflow) -> None:
+        """Undo the payment a return (or recovery) takes back in full."""
         entry = outflow.entry
         case = entry.meta.get("case")
         if id(entry) in self.reversed or not isinstance(case, str):
-            return []
-        key = (outflow.county, case)
-        kind = [  # Of the payments booked before the return (`__init__`).
-            d for d in self.by_case.get(key, [])
-            if id(d.entry) not in self.undone and d.is_advance == (outflow.role == "advances")
+            return
+        found = self._cases.get((outflow.county, case))
+        if found is None:
+            return
+        advances = outflow.role == "advances"
+        kind = [  # Of the payments in effect booked before the return.
+            d for d in found.payments
+            if d.position < outflow.position
+            and id(d.entry) not in self.reversed
+            and id(d.entry) not in self.undone
+            and d.is_advance == advances
         ]
         batch = entry.meta.get("batch")
         full = [d for d in kind if d.amount == outflow.amount]
         same_batch = [d for d in full if batch and d.meta.get("batch") == batch]
         chosen = (same_batch or full)[-1:] if full else []
         self.undone.update(id(d.entry) for d in chosen)
-        return [key] if chosen else []
 
     def in_effect(self, d: Disbursement) -> bool:
         """Return True unless a reversal or a full return (or recovery) undid the payment."""

@@ -19,7 +19,7 @@ import weakref
 from beancount.core import data
 
 from ledger.books import Books
-from ledger.money import Disbursement
+from ledger.disbursement import Disbursement
 
 _Key = tuple[str, str]  # (batch, case) or (batch, bank-row)
 _Dates = dict[_Key, list[datetime.date]]

@@ -17,16 +17,16 @@ from ledger.checks import approval_meta
 from ledger.checks import cases
 from ledger.checks.cases import finding
 from ledger.checks.cases import money
+from ledger.disbursement import Disbursement
 from ledger.findings import Finding
 from ledger.findings import location
-from ledger.money import Disbursement
 
 
 def duplicate_cases(books: Books) -> list[Finding]:
     """Return DUPLICATE-CASE at every payment of a case already paid and still in effect."""
     view = cases.view(books)
     findings: list[Finding] = []
-    for group in view.by_case.values():
+    for _, group in view.cases():
         if len(group) < 2:
             continue
         first: Disbursement | None = None

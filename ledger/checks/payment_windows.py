@@ -29,9 +29,9 @@ from ledger.checks import approval_meta
 from ledger.checks import cases
 from ledger.checks.cases import finding
 from ledger.checks.cases import money
+from ledger.disbursement import Disbursement
 from ledger.findings import Finding
 from ledger.findings import location
-from ledger.money import Disbursement
 
 ZERO = Decimal(0)
 

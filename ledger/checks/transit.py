@@ -22,10 +22,10 @@ from typing import NamedTuple
 from ledger import accounts
 from ledger import in_transit
 from ledger.books import Books
+from ledger.disbursement import case_of
 from ledger.findings import Finding
 from ledger.findings import format_amount
 from ledger.findings import location
-from ledger.index import case_of
 
 ZERO = Decimal(0)
 FAILED = ("failed", "returned")

@@ -25,6 +25,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from ledger.books import Books
+from ledger.disbursement import case_of
 from ledger.export import record_rows as records
 from ledger.export.batches import BatchTally
 from ledger.export.values import DateValue
@@ -35,7 +36,6 @@ from ledger.export.values import fen_of_text
 from ledger.export.values import meta_row
 from ledger.export.values import posting_text
 from ledger.findings import Finding
-from ledger.money import case_of
 
 _SKIP_META = frozenset({"filename", "lineno"})
 
