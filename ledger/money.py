@@ -80,6 +80,8 @@ class Money:
         self.cases: dict[tuple[str, str], CaseMoney] = {}
         #: The case of every advance, in book order (a case once per advance).
         self.advanced: list[CaseMoney] = []
+        #: The case of every disbursement after its case's first, in book order.
+        self.repeated: list[CaseMoney] = []
         #: (date, case) named by the `reverses` of every `#reversal`.
         self.reversed: set[tuple[str, str]] = set()
         #: Transactions tagged `#reversal`.
@@ -106,6 +108,7 @@ class Money:
         get_case = cases.get
         disbursement = self.disbursements.append
         advanced = self.advanced.append
+        repeated = self.repeated.append
         with_holder = self.with_holder.append
         into_holding = self.into_holding.append
         first_of_batch = self.first_of_batch
@@ -209,6 +212,8 @@ class Money:
                 )
                 disbursement(d)
                 if group is not None:
+                    if group.payments:
+                        repeated(group)
                     group.payments.append(d)
                     if first[0] == _RELIEF:
                         group.last_relief = d

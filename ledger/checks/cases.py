@@ -31,7 +31,7 @@ from ledger.disbursement import case_of
 from ledger.findings import Finding
 from ledger.findings import format_amount
 from ledger.findings import location
-from ledger.index import BookIndex
+from ledger.money import Money
 
 ZERO = Decimal(0)
 _LINK_SAFE = re.compile(r"[A-Za-z0-9\-_/.]+")
@@ -96,6 +96,7 @@ class CaseView:
         # The index's disbursements exclude `#reversal`s: a reversal is a correction.
         self.disbursements: list[Disbursement] = index.disbursements
         self._cases = money.cases
+        self._repeated = money.repeated
         self.reversed: set[int] = set()
         self.undone: set[int] = set()
         #: Settlement entry id -> the in-effect advance of its case it settles (a lookup).
@@ -106,10 +107,10 @@ class CaseView:
         #: last relief payment in effect (None when none is left). Empty in most books.
         self._kept: dict[CaseMoney, list[Disbursement]] = {}
         self._last: dict[CaseMoney, Disbursement | None] = {}
-        self._reversals(index)
+        gone: list[Disbursement] = []  # The payments undone, by a reversal or a return.
+        self._reversals(money, gone)
         for outflow in money.outflows:
-            self._return(outflow)
-        gone = self.reversed | self.undone
+            self._return(outflow, gone)
         if gone:
             self._drop(gone)
         self._pair(money.advanced)
@@ -140,12 +141,20 @@ class CaseView:
             if payments:
                 yield case, payments
 
-    def _drop(self, gone: set[int]) -> None:
+    def repeated(self) -> Iterator[list[Disbursement]]:
+        """Yield the payments in effect of each case that has more than one."""
+        for case in dict.fromkeys(self._repeated):
+            payments = self.payments(case)
+            if len(payments) > 1:
+                yield payments
+
+    def _drop(self, gone: list[Disbursement]) -> None:
         """File again the cases of the payments a reversal or a return undid."""
-        for d in self.disbursements:
+        undone = self.reversed | self.undone
+        for d in gone:
             case = d.group
-            if case is not None and id(d.entry) in gone and case not in self._kept:
-                kept = [p for p in case.payments if id(p.entry) not in gone]
+            if case is not None and case not in self._kept:
+                kept = [p for p in case.payments if id(p.entry) not in undone]
                 self._kept[case] = kept
                 relief = [p for p in kept if not p.is_advance]
                 self._last[case] = relief[-1] if relief else None
@@ -162,10 +171,17 @@ class CaseView:
                         self.advance_of[id(d.entry)] = earlier[0]
                         self.settled.add(id(earlier[0].entry))
 
-    def _reversals(self, index: BookIndex) -> None:
-        wanted: dict[tuple[str, str], list[data.Transaction]] = {}
+    def _reversals(self, money: Money, gone: list[Disbursement]) -> None:
+        """Note what each reversal undoes: a payment, or a return (which then undoes nothing).
+
+        The candidates are the payments and returns of the (date, case) a reversal names, in
+        book order. (Only those matter: a reversal that undoes a payment takes money out of
+        relief or advances again, and the transaction it mirrors put it in, a disbursement.)
+        """
+        wanted: dict[tuple[str, str], list[tuple[int, data.Transaction, Disbursement | None]]]
+        wanted = {}
         reversals = []
-        for entry in index.money.reversal_entries:
+        for entry in money.reversal_entries:
             reverses = entry.meta.get("reverses")
             if isinstance(reverses, str):
                 date, _, case = reverses.strip().partition(" ")
@@ -173,27 +189,35 @@ class CaseView:
                 wanted[(date, case.strip())] = []
         if not reversals:
             return
-        # Only the transactions of the (date, case) pairs some reversal names are candidates:
-        # their dates are compared as dates (no string made per transaction).
+        # Only the payments of the (date, case) pairs some reversal names are candidates:
+        # their dates are compared as dates (no string made per payment).
         days = {_day(date) for date, _ in wanted}
-        for entry in index.transactions:
-            if entry.date in days and "reversal" not in (entry.tags or ()):
+        for d in self.disbursements:
+            if d.date in days:
+                found = wanted.get((d.date.isoformat(), d.case))
+                if found is not None:
+                    found.append((d.position, d.entry, d))
+        for outflow in money.outflows:
+            entry = outflow.entry
+            if entry.date in days:
                 found = wanted.get((entry.date.isoformat(), case_of(entry)))
                 if found is not None:
-                    found.append(entry)
+                    found.append((outflow.position, entry, None))
+                    found.sort(key=lambda c: c[0])
         for entry, target in reversals:
             negated = sorted((a, -n, c) for a, n, c in _postings(entry))
-            candidates = [t for t in wanted[target] if id(t) not in self.reversed]
-            exact = [t for t in candidates if _postings(t) == negated]
-            if exact:
-                self.reversed.add(id(exact[0]))
-            elif _moves(entry, positive=False):
+            candidates = [c for c in wanted[target] if id(c[1]) not in self.reversed]
+            exact = [c for c in candidates if _postings(c[1]) == negated]
+            if not exact and _moves(entry, positive=False):
                 # Not an exact mirror: it still undoes a payment of that date and case.
-                payments = [t for t in candidates if _moves(t, positive=True)]
-                if payments:
-                    self.reversed.add(id(payments[0]))
+                exact = [c for c in candidates if _moves(c[1], positive=True)]
+            if exact:
+                _, undone, payment = exact[0]
+                self.reversed.add(id(undone))
+                if payment is not None:
+                    gone.append(payment)
 
-    def _return(self, outflow: Outflow) -> None:
+    def _return(self, outflow: Outflow, gone: list[Disbursement]) -> None:
         """Undo the payment a return (or recovery) takes back in full."""
         entry = outflow.entry
         case = entry.meta.get("case")
@@ -215,6 +239,7 @@ class CaseView:
         same_batch = [d for d in full if batch and d.meta.get("batch") == batch]
         chosen = (same_batch or full)[-1:] if full else []
         self.undone.update(id(d.entry) for d in chosen)
+        gone += chosen
 
     def in_effect(self, d: Disbursement) -> bool:
         """Return True unless a reversal or a full return (or recovery) undid the payment."""

@@ -26,9 +26,7 @@ def duplicate_cases(books: Books) -> list[Finding]:
     """Return DUPLICATE-CASE at every payment of a case already paid and still in effect."""
     view = cases.view(books)
     findings: list[Finding] = []
-    for _, group in view.cases():
-        if len(group) < 2:
-            continue
+    for group in view.repeated():
         first: Disbursement | None = None
         whole = False  # A payment that is no instalment was seen.
         stages: set[int] = set()
