@@ -20,8 +20,8 @@ from ledgers import PRELUDE
 
 from ledger.checks import approval_meta
 from ledger.checks import cases
-from ledger.policy import Tier
-from ledger.policy import TierSet
+from ledger.tiers import Tier
+from ledger.tiers import TierSet
 
 
 def test_a_lower_township_ceiling_of_the_books_is_applied(books_from: Load) -> None:

@@ -15,10 +15,11 @@ from ledger.books import Books
 from ledger.checks import approval_case
 from ledger.checks import approval_meta
 from ledger.checks import cases
-from ledger.checks.cases import finding
-from ledger.checks.cases import money
+from ledger.checks import payment_finding
 from ledger.checks.paid_dates import PaidDates
 from ledger.checks.paid_dates import paid_dates
+from ledger.checks.payment_finding import finding
+from ledger.checks.payment_finding import money
 from ledger.checks.vouch import APPROVED
 from ledger.checks.vouch import LEVEL
 from ledger.checks.vouch import NOTICE
@@ -33,7 +34,7 @@ def check(books: Books) -> list[Finding]:
     view = cases.view(books)
     per_case = approval_case.Cases(books)
     findings = _Payments(books, view, per_case).check(view.disbursements)
-    return cases.unique(findings + per_case.findings)
+    return payment_finding.unique(findings + per_case.findings)
 
 
 class _Payments:

@@ -17,8 +17,8 @@ from beancount.core import data
 from ledger.books import Books
 from ledger.checks import approval_meta
 from ledger.checks import cases
-from ledger.checks.cases import finding
-from ledger.checks.cases import money
+from ledger.checks.payment_finding import finding
+from ledger.checks.payment_finding import money
 from ledger.disbursement import CaseMoney
 from ledger.disbursement import Disbursement
 from ledger.findings import Finding

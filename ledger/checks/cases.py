@@ -28,9 +28,6 @@ from ledger.disbursement import CaseMoney
 from ledger.disbursement import Disbursement
 from ledger.disbursement import Outflow
 from ledger.disbursement import case_of
-from ledger.findings import Finding
-from ledger.findings import format_amount
-from ledger.findings import location
 from ledger.money import Money
 
 ZERO = Decimal(0)
@@ -255,50 +252,6 @@ def view(books: Books) -> CaseView:
     if found is None:
         found = _VIEWS[books] = CaseView(books)
     return found
-
-
-def where(books: Books, d: Disbursement) -> str:
-    """Return "柳巷街道 case YZ-001" for messages."""
-    name = books.directory.township_name(d.county, d.township)
-    return f"{name} case {d.case or '(no case)'}"
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """Return "650.00 CNY"."""
-    return f"{format_amount(amount)} {currency}".strip()
-
-
-def finding(
-    books: Books, code: str, d: Disbursement, text: str, amount: Decimal | None = None
-) -> Finding:
-    """Return a finding of a code at a disbursement, its message "CODE <where>: <text>"."""
-    file, line = location(d.meta)
-    return Finding(
-        code=code,
-        message=f"{code} {where(books, d)}: {text}",
-        file=file,
-        line=line,
-        date=d.date.isoformat(),
-        county=d.county,
-        township=d.township,
-        township_name=books.directory.township_name(d.county, d.township),
-        case=d.case,
-        amount=d.amount if amount is None else amount,
-        currency=d.currency,
-        entry=d.entry,
-    )
-
-
-def unique(findings: list[Finding]) -> list[Finding]:
-    """Return findings with at most one per (code, entry) (SPEC §5), the first kept."""
-    seen: set[tuple[str, int]] = set()
-    kept = []
-    for f in findings:
-        key = (f.code, id(f.entry))
-        if f.entry is None or key not in seen:
-            seen.add(key)
-            kept.append(f)
-    return kept
 
 
 def level_of(d: Disbursement) -> str:

@@ -15,8 +15,8 @@ import os
 from ledger.books import Books
 from ledger.checks import approval_meta
 from ledger.checks import cases
-from ledger.checks.cases import finding
-from ledger.checks.cases import money
+from ledger.checks.payment_finding import finding
+from ledger.checks.payment_finding import money
 from ledger.disbursement import Disbursement
 from ledger.findings import Finding
 from ledger.findings import location

@@ -24,8 +24,8 @@ from ledger import accounts
 from ledger.books import Books
 from ledger.checks import payment_duplicates
 from ledger.checks import payment_windows
-from ledger.checks.cases import money
-from ledger.checks.cases import unique
+from ledger.checks.payment_finding import money
+from ledger.checks.payment_finding import unique
 from ledger.findings import Finding
 from ledger.findings import location
 
