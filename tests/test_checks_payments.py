@@ -175,6 +175,23 @@ def test_returned_then_paid_again_is_no_duplicate(books_from: Load) -> None:
     assert run(books_from, text, "DUPLICATE-CASE") == []
 
 
+def test_a_reversed_return_undoes_nothing(books_from: Load) -> None:
+    returned = (
+        '2018-03-08 * "周建国" "退票"\n  case: "YZ-1"\n  bank-status: "returned"\n'
+        "  Expenses:Relief:Yingze:Liuxiang:Small  -450.00 CNY\n  Assets:Treasury:Yingze\n\n"
+    )
+    # The return was booked in error and reversed: the first payment is in effect again.
+    undone = (
+        '2018-03-10 * "周建国" "冲销退票" #reversal\n  reverses: "2018-03-08 YZ-1"\n'
+        "  Expenses:Relief:Yingze:Liuxiang:Small  450.00 CNY\n"
+        "  Assets:Treasury:Yingze  -450.00 CNY\n\n"
+    )
+    text = pay("2018-03-05", "450.00", "YZ-1") + returned + undone + pay(
+        "2018-03-12", "450.00", "YZ-1")
+    f = assert_one(run(books_from, text, "DUPLICATE-CASE"), "DUPLICATE-CASE", "YZ-1", "450.00")
+    assert f.date == "2018-03-12" and "already paid 450.00 CNY on 2018-03-05" in f.message
+
+
 def test_instalments_are_one_unless_repeated(books_from: Load) -> None:
     ok = pay("2018-03-05", "200.00", "YZ-1", instalment="1/2") + pay(
         "2018-04-05", "200.00", "YZ-1", instalment="2/2")
