@@ -3,9 +3,10 @@
 A *disbursement* is a transaction with a positive posting to `Expenses:Relief:…` or
 `Assets:Advances:…` (SPEC §3). The amount of a case is the sum of its relief-expense postings,
 reversals and returns included (SPEC §5). Besides the disbursements and the cases (each with
-its amount and its payments, `ledger.disbursement`), the pass notes what the checks would otherwise look for in a walk of their own: the reversals,
-the returns and recoveries (`Outflow`), the bank requests (money from a paying account into a
-holding one) and the rows with a `holder`. Each transaction's postings are parsed once.
+its amount and its payments, `ledger.disbursement`), the pass notes what the checks would
+otherwise look for in a walk of their own: the reversals, the returns and recoveries
+(`Outflow`), the bank requests (money from a paying account into a holding one) and the rows
+with a `holder`. Each transaction's postings are parsed once.
 
 At 100,000 disbursements the pass is bound by memory, not arithmetic: every transaction, its
 metadata, postings, amounts and numbers are objects apart on the heap, each a cache miss on

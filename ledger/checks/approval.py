@@ -85,10 +85,11 @@ class _Payments:
                 meta = entry.meta
                 level, approved = meta.get("approval"), meta.get("approved")
                 ratio, notice = meta.get("ratio"), meta.get("notice")
-            elif procedure == "general":
-                level, approved, ratio, notice = keys[LEVEL], keys[APPROVED], keys[RATIO], keys[NOTICE]
-            else:  # Neither is read of small or emergency relief that `vouch` vouched for.
-                level, approved, ratio, notice = keys[LEVEL], keys[APPROVED], None, None
+            else:  # What `vouch` read; ratio and notice only of general relief.
+                level, approved = keys[LEVEL], keys[APPROVED]
+                general = procedure == "general"
+                ratio = keys[RATIO] if general else None
+                notice = keys[NOTICE] if general else None
             group = d.group
             if group is not None and (
                 group.last_relief is d

@@ -132,9 +132,8 @@ class CaseView:
 
     def cases(self) -> Iterator[tuple[CaseMoney, list[Disbursement]]]:
         """Yield each case with payments in effect, and those payments."""
-        kept = self._kept
         for case in self._cases.values():
-            payments = kept.get(case, case.payments) if kept else case.payments
+            payments = self.payments(case)
             if payments:
                 yield case, payments
 
