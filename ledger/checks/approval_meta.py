@@ -17,14 +17,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ledger import recipients
 from ledger.checks import cases
 from ledger.checks import vouch
 from ledger.disbursement import Disbursement
 
-BANK_STATUSES = vouch.BANK_STATUSES
-CATEGORIES = vouch.CATEGORIES
-RECIPIENT_RE = vouch.RECIPIENT_RE
-CARD_RE = vouch.CARD_RE
 _INSTALMENT_RE = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 
 
@@ -97,7 +94,7 @@ def problems(d: Disbursement) -> list[str]:
     recipient = meta.get("recipient")
     if recipient is None:
         missing.append("recipient")
-    elif not isinstance(recipient, str) or not RECIPIENT_RE.fullmatch(recipient):
+    elif not isinstance(recipient, str) or not recipients.RECIPIENT_RE.fullmatch(recipient):
         # Never echo it: a recipient not in hash form may be a full ID number.
         wrong.append("recipient is not a hash r-<16 hex digits>")
     if not d.is_advance:
@@ -143,11 +140,11 @@ def _expense(d: Disbursement, missing: list[str], wrong: list[str]) -> None:
 
 def _sets(meta: dict[str, Any], wrong: list[str]) -> None:
     status = meta.get("bank-status")
-    if status is not None and status not in BANK_STATUSES:
+    if status is not None and status not in vouch.BANK_STATUSES:
         wrong.append(f"bank-status {_shown(status)} is not paid, failed, pending or returned")
     category = meta.get("category")
-    if category is not None and category not in CATEGORIES:
-        wrong.append(f"category {_shown(category)} is not one of {', '.join(CATEGORIES)}")
+    if category is not None and category not in vouch.CATEGORIES:
+        wrong.append(f"category {_shown(category)} is not one of {', '.join(vouch.CATEGORIES)}")
     if "instalment" in meta and instalment(meta) is None:
         wrong.append(f"instalment {_shown(meta['instalment'])} is not k/n with 1 ≤ k ≤ n")
     for key in ("holder", "agent"):
@@ -169,7 +166,7 @@ def _imported(d: Disbursement, missing: list[str], wrong: list[str]) -> None:
     card = meta.get("card")
     if card is None:
         missing.append("card")
-    elif not isinstance(card, str) or not CARD_RE.fullmatch(card):
+    elif not isinstance(card, str) or not recipients.CARD_RE.fullmatch(card):
         wrong.append("card is not a hash c-<16 hex digits>")
     if "bank-status" not in meta:
         missing.append("bank-status")

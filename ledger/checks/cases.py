@@ -80,7 +80,7 @@ class CaseView:
     A case's payments and its last relief payment are the money pass's (`CaseMoney`), each
     disbursement referring to its case: at 100,000 payments a look-up in a map of every case
     costs a few cache misses, so no rule looks a case up. Only the cases of payments a
-    reversal or return undid are filed again here (`_kept`, `_last`), and only the cases of
+    reversal or return undid are filed again here (`_kept`, `changed`), and only the cases of
     advances are looked at for pairing.
     """
 
@@ -101,9 +101,11 @@ class CaseView:
         #: Ids of advances that have an in-effect settlement.
         self.settled: set[int] = set()
         #: The cases some payment of which is undone: their payments in effect, and their
-        #: last relief payment in effect (None when none is left). Empty in most books.
+        #: last relief payment in effect (None when none is left). Empty in most books; for
+        #: any other case the money pass's `last_relief` holds (the approval loop reads
+        #: `changed` itself).
         self._kept: dict[CaseMoney, list[Disbursement]] = {}
-        self._last: dict[CaseMoney, Disbursement | None] = {}
+        self.changed: dict[CaseMoney, Disbursement | None] = {}
         gone: list[Disbursement] = []  # The payments undone, by a reversal or a return.
         self._reversals(money, gone)
         for outflow in money.outflows:
@@ -117,18 +119,10 @@ class CaseView:
         kept = self._kept
         return kept.get(case, case.payments) if kept else case.payments
 
-    @property
-    def changed(self) -> dict[CaseMoney, Disbursement | None]:
-        """Return the last relief payment in effect of each case some payment of which is undone.
-
-        For any other case it is its `last_relief`. (The approval loop reads this map itself.)
-        """
-        return self._last
-
     def last_relief(self, case: CaseMoney) -> Disbursement | None:
         """Return the last relief payment in effect of a case (None: advances alone, or none)."""
-        last = self._last
-        return last.get(case, case.last_relief) if last else case.last_relief
+        changed = self.changed
+        return changed.get(case, case.last_relief) if changed else case.last_relief
 
     def cases(self) -> Iterator[tuple[CaseMoney, list[Disbursement]]]:
         """Yield each case with payments in effect, and those payments."""
@@ -153,7 +147,7 @@ class CaseView:
                 kept = [p for p in case.payments if id(p.entry) not in undone]
                 self._kept[case] = kept
                 relief = [p for p in kept if not p.is_advance]
-                self._last[case] = relief[-1] if relief else None
+                self.changed[case] = relief[-1] if relief else None
 
     def _pair(self, advanced: list[CaseMoney]) -> None:
         """Pair each settlement with its case's advance."""

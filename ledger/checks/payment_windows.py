@@ -24,6 +24,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
+from ledger import recipients
 from ledger.books import Books
 from ledger.checks import approval_meta
 from ledger.checks import cases
@@ -66,7 +67,7 @@ def payments(books: Books) -> dict[str, list[Payment]]:
     unsorted: set[str] = set()  # Recipients whose dates do not rise strictly.
     skip = view.reversed | view.undone | view.settled
     advance_of = view.advance_of
-    hashed = approval_meta.RECIPIENT_RE.fullmatch
+    hashed = recipients.RECIPIENT_RE.fullmatch
     levels = cases.LEVELS
     new = tuple.__new__  # Payment(...) without the NamedTuple's Python-level constructor.
     for d in repeated:

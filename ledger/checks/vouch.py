@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import datetime
 import operator
-import re
 from decimal import Decimal
 from typing import Any
 
+from ledger import recipients
+
 BANK_STATUSES: tuple[str, ...] = ("paid", "failed", "pending", "returned")
 CATEGORIES: tuple[str, ...] = ("illness", "disaster", "accident", "education", "other")
-RECIPIENT_RE = re.compile(r"r-[0-9a-f]{16}")
-CARD_RE = re.compile(r"c-[0-9a-f]{16}")
 
 # The levels whose payments `vouch` can vouch for; a conference needs its `decision` looked at.
 _SIMPLE_LEVELS = ("township", "county")
-_RECIPIENT = RECIPIENT_RE.fullmatch
-_CARD = CARD_RE.fullmatch
+# The hash forms of SPEC §6 (`ledger.recipients`).
+_RECIPIENT = recipients.RECIPIENT_RE.fullmatch
+_CARD = recipients.CARD_RE.fullmatch
 # The keys needed present, fetched in one call each (a missing one raises KeyError). General
 # relief also hands on its `ratio` and `notice` (the tier and notice rules read them).
 _PAYEE = operator.itemgetter("case", "recipient")
