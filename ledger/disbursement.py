@@ -46,6 +46,9 @@ class CaseMoney:
       net: the sum of its relief-expense postings, reversals and returns included (SPEC §5).
       payments: its disbursements in book order (a `#reversal` is none).
       last_relief: the last of them that is no advance, if any.
+      records: how many `custom "approval"` records its case number has (of any county),
+        once the index has joined them (`BookIndex.over_approved`).
+      limit: the amount of the latest of those records (None when it has none).
 
     Which payments a reversal or a return undoes is the case view's (`ledger.checks.cases`).
     """
@@ -55,6 +58,8 @@ class CaseMoney:
     net: Decimal
     payments: list[Disbursement] = dataclasses.field(default_factory=list)
     last_relief: Disbursement | None = None
+    records: int = 0
+    limit: Decimal | None = None
 
 
 @dataclasses.dataclass(slots=True, eq=False)  # Identity: one per transaction.

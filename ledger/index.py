@@ -4,14 +4,14 @@ Only entries dated on or before the audit date are indexed. The money indexes (d
 cases, reversals: a look at every posting) are `ledger.money`'s, made on first use so that the
 families that do not need them do not pay for them.
 
-The approval records (one per case: 100,000 in a large city) are filed by their case number
-alone (`approved_by_case`), which needs only each record's values: the county of a record
-is its township's (in its metadata, a cache miss of its own per record on large books), and it
-is only worked out where a question needs it. PAID-OVER-APPROVED asks whether a case paid more
-than its record (`over_approved`): a case paid within the one record of its number is within
-its approval whatever that record's county, so only a case paid over it, or a number with
-several records, has its records' townships read (`approved`). The records by (county, case)
-(`approvals`) are made on first use, for the rarer questions that need them.
+The approval records (one per case: 100,000 in a large city) are joined to the money pass's
+cases by case number alone (`_join`), which needs only each record's values: the county of a
+record is its township's (in its metadata, a cache miss of its own per record on large
+books), and it is only worked out where a question needs it. PAID-OVER-APPROVED asks whether a
+case paid more than its record (`over_approved`): a case paid within the one record of its
+number is within its approval whatever that record's county, so only a case paid over it, or
+a number with several records, has its records' townships read (`approved`). The records by
+(county, case) (`approvals`) are made on first use, for the rarer questions that need them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from ledger.disbursement import CaseMoney
 from ledger.disbursement import Disbursement
 from ledger.money import Money
 
@@ -45,12 +46,8 @@ class BookIndex:
         self._directory = books.directory
         self.transactions: list[data.Transaction] = []
         self.approval_list: list[data.Custom] = []
-        #: The amount of the latest `custom "approval"` record of each case number (of any
-        #: county), None when that record's second value is no amount.
-        self.approved_by_case: dict[str, Decimal | None] = {}
-        #: The case numbers with more than one record (a record imported again, or one number
-        #: in two counties): `over_approved` looks at their records one by one.
-        self._several: set[str] = set()
+        #: Whether the records are noted on the paid cases (`_join`, on first use).
+        self._joined = False
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
         self._counties: dict[str, str] = {}
@@ -111,20 +108,48 @@ class BookIndex:
                     return amount[0], entry
         return None
 
-    def over_approved(self, county: str, case: str, net: Decimal) -> data.Custom | None:
-        """Return the approval record of a (county, case) whose amount `net` exceeds, or None.
+    def over_approved(self, group: CaseMoney, net: Decimal) -> data.Custom | None:
+        """Return the approval record of a case whose amount `net` exceeds, or None.
 
         The one record of a case number settles it at once when its amount is `net` or more
         (either it is the case's record, and the case is within it, or it is another county's,
         and the case has none) or when it has no amount (no limit). Otherwise the records of
         the number are looked at one by one (`approved`).
         """
-        if not (self._several and case in self._several):
-            limit = self.approved_by_case.get(case)
-            if limit is None or (limit.__class__ is Decimal and net <= limit):
+        if not self._joined:
+            self._join()
+        records = group.records
+        if records == 0:
+            return None
+        if records == 1:
+            limit = group.limit
+            if limit is None or net <= limit:
                 return None
-        found = self.approved(county, case)
+        found = self.approved(group.county, group.case)
         return found[1] if found is not None and net > found[0] else None
+
+    def _join(self) -> None:
+        """Note on each paid case the records of its number: how many, the latest amount.
+
+        One loop over the records, no call but the dict's: `Custom` and `ValueType` are named
+        tuples (`values[0][0]` is the first value), and a record's amount is read only when
+        its number was paid.
+        """
+        money = self.money
+        get = money.cases.get
+        for entry in self.approval_list:
+            values = entry.values
+            case = values[0][0] if values else None
+            if case.__class__ is str or isinstance(case, str):
+                found = get(case)
+                if found is not None:
+                    amount = values[1][0] if len(values) >= 2 else None
+                    found.limit = amount[0] if isinstance(amount, Amount) else None
+                    found.records += 1
+        for other in money.elsewhere.values():  # The number's other counties: the same.
+            first = money.cases[other.case]
+            other.records, other.limit = first.records, first.limit
+        self._joined = True
 
     def _township_county(self, township: str) -> str:
         county = self._counties.get(township)
@@ -138,31 +163,11 @@ class BookIndex:
         # serves both, whichever family asks first.
         view = books.postings
         self.transactions = view.transactions
-        self._approvals(view.customs("approval"))
+        self.approval_list = list(view.customs("approval"))
         for entry in view.customs("explained"):
             if len(entry.values) >= 2:
                 code, subject = (str(v.value) for v in entry.values[:2])
                 self.explained.add((code, subject))
-
-    def _approvals(self, records: list[data.Custom]) -> None:
-        """File the amount of each record by case number: one loop, no call but the dict's.
-
-        `Custom` and `ValueType` are named tuples: `values[0][0]` is the first value. The
-        amount is read while the record's values are at hand (a record's objects lie
-        together on the heap), so that no rule has to come back to the record.
-        """
-        self.approval_list = list(records)
-        by_case = self.approved_by_case
-        several = self._several
-        for entry in records:
-            values = entry.values
-            case = values[0][0] if values else None
-            if case.__class__ is str or isinstance(case, str):
-                amount = values[1][0] if len(values) >= 2 else None
-                size = len(by_case)
-                by_case[case] = amount[0] if isinstance(amount, Amount) else None
-                if len(by_case) == size:  # A number filed already: the latest record wins.
-                    several.add(case)
 
     def is_explained(self, code: str, subject: str) -> bool:
         """Return True if an `explained` entry covers this code and case (or account)."""

@@ -77,8 +77,11 @@ class Money:
         #: The disbursements, in book order.
         self.disbursements: list[Disbursement] = []
         #: Every (county, case) with a relief posting or a disbursement (an empty case has
-        #: none): its net relief expense, its disbursements, its last relief payment.
-        self.cases: dict[tuple[str, str], CaseMoney] = {}
+        #: none): its net relief expense, its disbursements, its last relief payment. Filed
+        #: by case number: the county first seen with that number (`case` finds any county).
+        self.cases: dict[str, CaseMoney] = {}
+        #: The (county, case) of a number already filed for another county (rare).
+        self.elsewhere: dict[tuple[str, str], CaseMoney] = {}
         #: The case of every advance, in book order (a case once per advance).
         self.advanced: list[CaseMoney] = []
         #: The case of every disbursement after its case's first, in book order.
@@ -154,13 +157,14 @@ class Money:
                     if case is None:
                         case = _case(meta, entry)
                     if case:
-                        key = (found[1], case)
-                        this = get_case(key)
+                        this = get_case(case)
                         if this is None:
                             # The posting's own Decimal where it is the first: no new object.
-                            this = cases[key] = CaseMoney(found[1], case, number, [], None)
-                        else:
+                            this = cases[case] = CaseMoney(found[1], case, number, [], None)
+                        elif this.county == found[1]:
                             this.net += number
+                        else:
+                            this = self._elsewhere(found[1], case, number)
                 if number > ZERO:
                     amount = number if amount is ZERO else amount + number
                     currency = units.currency
@@ -188,10 +192,11 @@ class Money:
                 if case is None:
                     case = _case(meta, entry)
                 if group is None and case:  # An advance: no relief posting named its case.
-                    key = (first[1], case)
-                    group = get_case(key)
+                    group = get_case(case)
                     if group is None:
-                        group = cases[key] = CaseMoney(first[1], case, ZERO, [], None)
+                        group = cases[case] = CaseMoney(first[1], case, ZERO, [], None)
+                    elif group.county != first[1]:
+                        group = self._elsewhere(first[1], case, ZERO)
                 recipient = meta.get("recipient")
                 settlement = advance_out and first[0] == _RELIEF
                 d = Disbursement(
@@ -222,6 +227,26 @@ class Money:
                         advanced(group)
             elif taken is not None:
                 self._outflow(position, entry, taken)
+
+    def case(self, county: str, case: str) -> CaseMoney | None:
+        """Return a (county, case), if it has a relief posting or a disbursement."""
+        found = self.cases.get(case)
+        if found is None or found.county == county:
+            return found
+        return self.elsewhere.get((county, case))
+
+    def all_cases(self) -> list[CaseMoney]:
+        """Return every (county, case), each number's first county first."""
+        return [*self.cases.values(), *self.elsewhere.values()]
+
+    def _elsewhere(self, county: str, case: str, number: Decimal) -> CaseMoney:
+        """Add `number` to the (county, case) of a number first filed for another county."""
+        found = self.elsewhere.get((county, case))
+        if found is None:
+            found = self.elsewhere[(county, case)] = CaseMoney(county, case, number, [], None)
+        else:
+            found.net += number
+        return found
 
     def _reversal(self, entry: data.Transaction) -> None:
         reverses = _str(entry.meta, "reverses")

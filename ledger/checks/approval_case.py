@@ -75,7 +75,7 @@ class Cases:
             tier = self.policy.tiers(last.county, on).find(ratio)
             if tier is None or not tier.minimum <= net <= tier.maximum:
                 self.findings.extend(_tier(self.books, last, net, on))
-        record = self.over_approved(group.county, group.case, net)
+        record = self.over_approved(group, net)
         if record is not None:
             self.findings.extend(_over_approved(self.books, last, net, record))
 

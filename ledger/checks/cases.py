@@ -92,7 +92,7 @@ class CaseView:
         money = index.money
         # The index's disbursements exclude `#reversal`s: a reversal is a correction.
         self.disbursements: list[Disbursement] = index.disbursements
-        self._cases = money.cases
+        self._money = money
         self._repeated = money.repeated
         self.reversed: set[int] = set()
         self.undone: set[int] = set()
@@ -126,7 +126,7 @@ class CaseView:
 
     def cases(self) -> Iterator[tuple[CaseMoney, list[Disbursement]]]:
         """Yield each case with payments in effect, and those payments."""
-        for case in self._cases.values():
+        for case in self._money.all_cases():
             payments = self.payments(case)
             if payments:
                 yield case, payments
@@ -213,7 +213,7 @@ class CaseView:
         case = entry.meta.get("case")
         if id(entry) in self.reversed or not isinstance(case, str):
             return
-        found = self._cases.get((outflow.county, case))
+        found = self._money.case(outflow.county, case)
         if found is None:
             return
         advances = outflow.role == "advances"
