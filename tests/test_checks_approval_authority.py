@@ -122,12 +122,13 @@ def test_band_maximum_is_inclusive(books_from: Load) -> None:
 def test_ratio_below_the_lowest_tier(books_from: Load) -> None:
     f = assert_one(run(books_from, general("2018-03-05", "1000.00", "0.8")),
                    "TIER-MISMATCH", "YZ-G-1", "1000.00")
-    assert "below the lowest tier" in f.message
+    assert "1000.00 CNY at ratio 0.8: the ratio is below the lowest tier" in f.message
 
 
 def test_ratio_at_the_highest_tier_needs_the_conference(books_from: Load) -> None:
-    assert_one(run(books_from, general("2018-03-05", "7000.00", "4")),
-               "TIER-MISMATCH", "YZ-G-1", "7000.00")
+    f = assert_one(run(books_from, general("2018-03-05", "7000.00", "4")),
+                   "TIER-MISMATCH", "YZ-G-1", "7000.00")
+    assert "7000.00 CNY at ratio 4: a ratio at or above 4 only the joint conference" in f.message
     text = general("2018-03-05", "7000.00", "4", approval="conference", decision="D-1")
     assert run(books_from, text) == []
 

@@ -12,6 +12,7 @@ from ledgers import PRELUDE
 
 from ledger import books as books_mod
 from ledger.checks import pii
+from ledger.checks import pii_scan
 from ledger.recipients import make_card
 from ledger.recipients import make_id
 
@@ -22,8 +23,8 @@ AS_OF = datetime.date(2026, 1, 1)
 
 def test_run_lines_numbers_the_lines_holding_16_digit_runs() -> None:
     text = f"a 123\nb {CARD}\nc {'9' * 15}\n\nd {IDENT[:17]}X e {CARD}\n".encode()
-    assert pii.run_lines(text) == [2, 5]
-    assert pii.run_lines(b"") == []
+    assert pii_scan.run_lines(text) == [2, 5]
+    assert pii_scan.run_lines(b"") == []
 
 
 def _write(tmp_path: Path, included: str) -> Path:
@@ -89,18 +90,18 @@ def test_text_beancount_writes_for_a_pad_is_scanned(tmp_path: Path) -> None:
 
 def test_has_run_finds_a_run_across_chunk_boundaries(tmp_path: Path, monkeypatch: Any) -> None:
     # Tiny chunks: every run below straddles a boundary at some offset.
-    monkeypatch.setattr(pii, "_CHUNK", 8)
+    monkeypatch.setattr(pii_scan, "_CHUNK", 8)
     path = tmp_path / "t.beancount"
     for size in (15, 16, 17, 18):
         for offset in range(24):
             text = b"x" * offset + b"7" * size + b"\n" + b"y" * (offset % 5)
             path.write_bytes(text)
             with open(path, "rb", buffering=0) as handle:
-                assert pii.has_run(handle) is (size >= 16), (size, offset)
-            assert (pii.run_lines(text) != []) is (size >= 16)
+                assert pii_scan.has_run(handle) is (size >= 16), (size, offset)
+            assert (pii_scan.run_lines(text) != []) is (size >= 16)
     path.write_bytes(b"")
     with open(path, "rb", buffering=0) as handle:
-        assert not pii.has_run(handle)
+        assert not pii_scan.has_run(handle)
 
 
 def _reference_suspects(books: books_mod.Books) -> list[int]:
@@ -141,5 +142,6 @@ def test_the_pairwise_walk_files_every_odd_entry_at_any_position(tmp_path: Path)
                 entries: list[data.Directive] = [*clean[:size]]
                 entries[at] = entry
                 books = books_mod.Books(entries, loaded.options, AS_OF, loaded.main_file)
-                got = [id(e) for e in pii._suspects(books)]
+                readable = set(books.options.get("include") or ())
+                got = [id(e) for e in pii._walk(books, readable, {})]
                 assert got == _reference_suspects(books), (size, at, entry)

@@ -103,18 +103,22 @@ def _tier(books: Books, d: Disbursement, net: Decimal, on: datetime.date) -> lis
     if tiers.currency != d.currency:
         return []
     if ratio < tiers.lowest:
-        text = f"ratio {ratio} is below the lowest tier, from {tiers.lowest} ({tiers.origin})"
+        text = (
+            f"{money(net, d.currency)} at ratio {ratio}: the ratio is below the lowest tier, "
+            f"from {tiers.lowest} ({tiers.origin})"
+        )
     elif ratio >= tiers.highest:
         if level == "conference":
             return []
         text = (
-            f"ratio {ratio} is at or above {tiers.highest}, which only the joint conference "
-            f"decides, but it was approved by the {level} ({tiers.origin})"
+            f"{money(net, d.currency)} at ratio {ratio}: a ratio at or above {tiers.highest} "
+            f"only the joint conference decides, but it was approved by the {level} "
+            f"({tiers.origin})"
         )
     else:
         tier = tiers.find(ratio)
         if tier is None:
-            text = f"ratio {ratio} falls in no tier ({tiers.origin})"
+            text = f"{money(net, d.currency)} at ratio {ratio}: the ratio falls in no tier ({tiers.origin})"
         elif tier.minimum <= net <= tier.maximum:
             return []
         else:

@@ -5,50 +5,62 @@ values, note/event/query text and string metadata (of the entry and its postings
 `recipient`/`card` values in their hash form and the values of `source-sha256`, `batch`,
 `bank-account` and seals.
 
-Why the source text is read: a full number is a run of at least 16 digits, and almost no
-entry holds one. Looking at every string of every entry in Python costs several microseconds
-an entry; finding runs of 16 digits in the books' files costs well under a nanosecond a byte
-(the bytes are read in chunks that stay in the cache, mapped to "digit or not" with
-`bytes.translate`, then searched with `bytes.find`; only a file with a run is read again
-whole, to number its lines). Only the entries whose lines hold such a run, and the entries
+Why the source text is read: a full number is a maximal run of 16 to 19 digits, and almost
+no entry holds one. Looking at every string of every entry in Python costs several
+microseconds an entry; finding such runs in the books' files costs well under a nanosecond a
+byte (`ledger.checks.pii_scan`). Only the entries whose lines hold such a run, and the entries
 that did not come from a file of the books (made by a plugin, or from a file that can no
 longer be read) or whose text Beancount wrote (the narration of a `pad`'s padding
 transaction), are then examined string by string. Every string the parser took from a file is
 in that file's text, so the pre-filter cannot miss one; a plugin that writes new strings into
 an entry read from a file is outside what the books hold, and outside this scan.
 
-The walk that finds those entries is bound by memory (each entry's metadata is a dict apart
-on the heap, a cache miss on first touch), so it looks at two entries a turn, letting their
-misses overlap, and at nothing else of an entry that is plainly from a file with no run.
+Finding those entries: when every entry surely came from a readable file of the books (every
+file could be read again; no `pad` and no documents directory, whose entries Beancount makes;
+no plugin but the project's, which add no entry), the entries at the lines found are looked
+up by their directive's date and line (`pii_scan.hits`), and no other entry is looked at.
+Otherwise, or when a line found cannot be tied to an entry so, every entry is walked: that
+walk is bound by memory (each entry's metadata is a dict apart on the heap, a cache miss on
+first touch), so it looks at two entries a turn, letting their misses overlap, and at nothing
+else of an entry that is plainly from a file with no run.
 """
 
 from __future__ import annotations
 
 import bisect
-import io
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from beancount import loader
 from beancount.core import data
 from beancount.core import flags
 
 from ledger import recipients
 from ledger.books import Books
+from ledger.checks import FAMILIES
+from ledger.checks import pii_scan
+from ledger.checks.pii_scan import has_run
 from ledger.findings import Finding
 from ledger.findings import location
 
-# A maximal run of 16-19 digits (a card) or 17 digits and an X (an ID).
-_RUN = re.compile(r"(?<![0-9])(?:[0-9]{16,19}|[0-9]{17}[Xx])(?![0-9Xx])")
-_DIGITS16 = re.compile(r"[0-9]{16}|[0-9]{17}[Xx]")
+# A maximal run of 16-19 digits (a card, or an ID of 18 digits), and the X that may follow
+# it (17 digits and an X: an ID).
+_RUN = re.compile(r"(?<![0-9])([0-9]{16,19})(?![0-9])([Xx]?)")
+_DIGITS16 = re.compile(r"[0-9]{16}")
 _EXEMPT_KEYS = frozenset({"source-sha256", "batch", "bank-account", "filename", "lineno"})
 _HASH_KEYS = {"recipient": recipients.RECIPIENT_RE, "card": recipients.CARD_RE}
-# Every digit becomes "0", every other byte a space: then a run is a plain substring.
-_DIGIT_MAP = bytes(0x30 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
-_RUN16 = b"0" * 16
-_OVERLAP = len(_RUN16) - 1
-_CHUNK = 1 << 17  # 128 KiB: the chunk and its mapping stay in the cache.
+# The text fields of the other directives a person writes.
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {
+    data.Note: ("comment",),
+    data.Event: ("type", "description"),
+    data.Query: ("name", "query_string"),
+    data.Document: ("filename",),
+}
+#: The project's plugins (`plugins/`): they add no entry.
+_OWN_PLUGINS = frozenset(f"plugins.{family}" for family in FAMILIES)
 # Beancount's directives are named tuples, `meta` first; only a transaction has a `flag` (2).
 _FLAGLESS = frozenset(kind for kind in data.ALL_DIRECTIVES if kind is not data.Transaction)
 
@@ -58,10 +70,12 @@ def exposed_kind(text: str) -> str | None:
     if not _DIGITS16.search(text):  # The cheap pre-filter: most strings stop here.
         return None
     for match in _RUN.finditer(text):
-        run = match.group(0)
+        run, x = match.groups()
         if len(run) == 18 and recipients.is_valid_id(run):
             return "ID number"
-        if run.isdigit() and 16 <= len(run) <= 19 and recipients.luhn_ok(run):
+        if len(run) == 17 and x and recipients.is_valid_id(run + x):
+            return "ID number"
+        if recipients.luhn_ok(run):
             return "card number"
     return None
 
@@ -80,66 +94,29 @@ def strings(entry: data.Directive) -> Iterator[tuple[str, str]]:
     """Yield (where, text) for every string of an entry a person can read."""
     if isinstance(entry, data.Custom) and entry.type == "seal":
         return
+    if isinstance(entry, data.Transaction | data.Note | data.Document):
+        for tag in entry.tags or ():
+            yield "tag", tag
+        for link in entry.links or ():
+            yield "link", link
     if isinstance(entry, data.Transaction):
         if entry.payee:
             yield "payee", entry.payee
         if entry.narration:
             yield "narration", entry.narration
-        for tag in entry.tags or ():
-            yield "tag", tag
-        for link in entry.links or ():
-            yield "link", link
         for posting in entry.postings:
             yield from _meta_strings(posting.meta)
     elif isinstance(entry, data.Custom):
+        yield "type", entry.type
         for value in entry.values:
             if isinstance(value.value, str):
                 yield "value", value.value
-    elif isinstance(entry, data.Note | data.Event | data.Query):
-        for field in ("comment", "description", "query_string"):
+    else:
+        for field in _TEXT_FIELDS.get(type(entry), ()):
             text = getattr(entry, field, None)
             if isinstance(text, str):
                 yield field, text
     yield from _meta_strings(entry.meta)
-
-
-def run_lines(text: bytes) -> list[int]:
-    """Return the 1-based numbers of the lines of text holding a run of 16 or more digits."""
-    mapped = text.translate(_DIGIT_MAP)
-    lines: list[int] = []
-    line, counted = 1, 0
-    found = mapped.find(_RUN16)
-    while found >= 0:
-        line += text.count(b"\n", counted, found)
-        counted = found
-        if not lines or lines[-1] != line:
-            lines.append(line)
-        end = found + len(_RUN16)
-        while end < len(mapped) and mapped[end] == 0x30:
-            end += 1
-        found = mapped.find(_RUN16, end)
-    return lines
-
-
-def has_run(handle: io.RawIOBase) -> bool:
-    """Return whether a binary file holds a run of 16 digits, read in cache-sized chunks.
-
-    Each chunk is mapped and searched while it is in the cache (reading the whole file, then
-    mapping it, then searching it goes through memory three times); the last 15 bytes of a
-    chunk are kept in front of the next, so a run across two chunks is still found.
-    """
-    buffer = bytearray(_OVERLAP + _CHUNK)
-    view = memoryview(buffer)
-    buffer[:_OVERLAP] = b" " * _OVERLAP
-    while True:
-        got = handle.readinto(view[_OVERLAP:])
-        if not got:
-            return False
-        end = _OVERLAP + got
-        block = buffer if end == len(buffer) else buffer[:end]
-        if block.translate(_DIGIT_MAP).find(_RUN16) >= 0:
-            return True
-        buffer[:_OVERLAP] = buffer[end - _OVERLAP : end]
 
 
 def _file(
@@ -159,8 +136,8 @@ def _file(
 
 
 def _suspects(books: Books) -> list[data.Directive]:
-    """Return the entries that may hold a run of 16 digits (a superset of the exposed ones)."""
-    hits: dict[str, list[int]] = {}
+    """Return the entries that may hold a full number (a superset of the exposed ones)."""
+    hits: dict[str, list[pii_scan.Hit]] = {}
     readable: set[str] = set()
     for name in books.options.get("include") or ():
         try:
@@ -168,10 +145,75 @@ def _suspects(books: Books) -> list[data.Directive]:
                 found = has_run(handle)
             if found:
                 with open(name, "rb") as handle:
-                    hits[name] = run_lines(handle.read())
+                    lines = pii_scan.hits(handle.read())
+                if lines:
+                    hits[name] = lines
         except OSError:
-            continue  # Its entries are examined one by one below.
+            continue  # Its entries are examined one by one by the walk.
         readable.add(name)
+    if _from_files_only(books, readable):
+        at_hits = _at_hits(books, hits)
+        if at_hits is not None:
+            return at_hits
+    lines = {name: [hit.line for hit in found] for name, found in hits.items()}
+    return _walk(books, readable, lines)
+
+
+def _from_files_only(books: Books, readable: set[str]) -> bool:
+    """Return True when every entry surely came from a readable file of the books.
+
+    Beancount makes entries of its own only for a `pad` (the padding transaction) and for a
+    documents directory (a `document` per file found); the project's plugins add none; any
+    other plugin may.
+    """
+    options = books.options
+    return (
+        options.get("filename") in readable
+        and readable.issuperset(options.get("include") or ())
+        and not options.get("documents")
+        and not getattr(loader, "PLUGINS_AUTO", None)
+        and data.Pad not in books.kinds
+        and all(plugin[0] in _OWN_PLUGINS for plugin in options.get("plugin") or ())
+    )
+
+
+def _at_hits(
+    books: Books, hits: dict[str, list[pii_scan.Hit]]
+) -> list[data.Directive] | None:
+    """Return the entries at the lines found, in book order; None when one is not found.
+
+    Each is looked for among the entries of its header's date alone (each kind's entries are
+    in date order), by its file and its first line.
+    """
+    wanted: dict[datetime.date, set[tuple[str, int]]] = {}
+    for name, found in hits.items():
+        for hit in found:
+            if hit.start == 0:
+                continue  # Above every directive of its file: in no entry.
+            if hit.on is None:
+                return None
+            wanted.setdefault(hit.on, set()).add((name, hit.start))
+    chosen: dict[int, data.Directive] = {}
+    met: set[tuple[str, int]] = set()
+    for same_kind in books.kinds.values():
+        for on, places in wanted.items():
+            first = bisect.bisect_left(same_kind, on, key=_date)
+            last = bisect.bisect_right(same_kind, on, first, key=_date)
+            for entry in same_kind[first:last]:
+                meta = entry.meta
+                place = (meta.get("filename"), meta.get("lineno")) if meta else None
+                if place in places:
+                    chosen[id(entry)] = entry
+                    met.add(place)
+    if len(met) != sum(len(places) for places in wanted.values()):
+        return None  # A header no entry starts at: a line of a string spanning lines.
+    return sorted(chosen.values(), key=data.entry_sortkey)
+
+
+def _walk(
+    books: Books, readable: set[str], hits: dict[str, list[int]]
+) -> list[data.Directive]:
+    """Return the suspects found by walking every entry: any from no readable file too."""
     suspects: list[data.Directive] = []
     in_hit_files: dict[str, list[data.Directive]] = defaultdict(list)
     # Two entries a turn: their cache misses overlap. A pair is skipped when both are
@@ -204,6 +246,10 @@ def _suspects(books: Books) -> list[data.Directive]:
         suspects.extend(entries[i] for i in chosen if i >= 0)
     suspects.sort(key=data.entry_sortkey)  # The books' own order.
     return suspects
+
+
+def _date(entry: data.Directive) -> datetime.date:
+    return entry.date
 
 
 def findings(books: Books) -> list[Finding]:
