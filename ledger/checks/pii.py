@@ -155,8 +155,8 @@ def _suspects(books: Books) -> list[data.Directive]:
         at_hits = _at_hits(books, hits)
         if at_hits is not None:
             return at_hits
-    lines = {name: [hit.line for hit in found] for name, found in hits.items()}
-    return _walk(books, readable, lines)
+    by_line = {name: [hit.line for hit in found] for name, found in hits.items()}
+    return _walk(books, readable, by_line)
 
 
 def _from_files_only(books: Books, readable: set[str]) -> bool:
