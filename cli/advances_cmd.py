@@ -27,6 +27,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("township_name", "township"),
     ("case", "case"),
     ("date", "advanced on"),
+    ("age_days", "age (days)"),
     ("advanced", "advanced"),
     ("settled", "settled"),
     ("recovered", "recovered"),
@@ -34,7 +35,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("due", "due"),
     ("days_overdue", "days overdue"),
 )
-_NUMERIC = frozenset({"advanced", "settled", "recovered", "outstanding", "days_overdue"})
+_NUMERIC = frozenset(
+    {"age_days", "advanced", "settled", "recovered", "outstanding", "days_overdue"}
+)
 #: The CSV columns: the keys of `advances.to_dict`, in its order.
 CSV_FIELDS: tuple[str, ...] = advances.FIELDS
 
@@ -70,7 +73,7 @@ def as_text(rows: Sequence[AdvanceRow], as_of: str) -> str:
     for row in rows:
         values = advances.to_dict(row)
         values["township_name"] = _township(row)
-        table.append([str(values[key]) for key, _ in COLUMNS])
+        table.append(["" if values[key] is None else str(values[key]) for key, _ in COLUMNS])
     widths = [max(_width(line[i]) for line in table) for i in range(len(COLUMNS))]
     lines = []
     for line in table:
@@ -133,11 +136,13 @@ def as_csv(rows: Sequence[AdvanceRow]) -> str:
 def command(books: str, as_of: str | None, fmt: str) -> None:
     """List the emergency advances of BOOKS still outstanding on the audit date.
 
-    One row per advance (its ^adv- link): county, township, case, date advanced, amounts
+    One row per advance (its ^adv- link): county, township, case, date advanced, its age
+    (whole days from that date to the audit date; age_days in JSON and CSV), amounts
     advanced, settled, recovered and outstanding, the due date (advance date plus the
     advance-deadline in force that day) and the days overdue. Overdue advances come first;
     the text output ends with the outstanding total of each township. Only entries dated on
-    or before the audit date count.
+    or before the audit date count. The audit date is --as-of, else the as_of of the
+    project plugins' config in the books, else today.
 
     Exit 0 on success, 2 for bad input (unreadable books, a bad date).
 
@@ -149,7 +154,7 @@ def command(books: str, as_of: str | None, fmt: str) -> None:
     """
     date = parse_date(as_of, "--as-of")
     try:
-        loaded = books_mod.load(books, date)
+        loaded = books_mod.load_for_audit(books, date)
     except books_mod.BooksError as exc:
         raise UsageError(str(exc)) from None
     rows = ordered(advances.outstanding(loaded))

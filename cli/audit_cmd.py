@@ -51,7 +51,9 @@ def command(
 
     Exit 0 when no unexplained error-level finding remains, 1 when one does, 2 for bad input.
     The books are loaded without Beancount's cache, and every check runs with the audit date
-    whether or not the books declare the plugins.
+    whether or not the books declare the plugins. The audit date is --as-of, else the as_of
+    of the project plugins' config in the books (plugin "plugins.advances"
+    "{'as_of': 'YYYY-MM-DD'}"; plugins declaring different dates are exit 2), else today.
 
     \b
     Examples:
@@ -68,7 +70,7 @@ def command(
     if books is None:
         raise UsageError("give BOOKS, or --db URL for the cross-book checks")
     try:
-        loaded = books_mod.load(books, date)
+        loaded = books_mod.load_for_audit(books, date)
     except books_mod.BooksError as exc:
         raise UsageError(str(exc)) from None
     findings = audit_mod.audit(loaded)
@@ -77,8 +79,8 @@ def command(
 
         findings = sorted(findings + bank_findings(loaded, list(banks)), key=sort_key)
     if trust:
-        from cli.trust import trust_findings
+        from cli.trust import with_trust
 
-        findings = sorted(findings + trust_findings(loaded, trust), key=sort_key)
+        findings = with_trust(loaded, trust, findings)
     click.echo(render.render(findings, fmt, loaded.as_of.isoformat()), nl=False)
     raise SystemExit(audit_mod.exit_code(findings))

@@ -58,7 +58,7 @@ def command(books: str, db: str | None, name: str | None, as_of: str | None) -> 
     except urls.DatabaseError as error:
         raise UsageError(str(error)) from None
     try:
-        loaded = books_mod.load(books, date)
+        loaded = books_mod.load_for_audit(books, date)
     except books_mod.BooksError as error:
         raise UsageError(str(error)) from None
     found = audit_mod.audit(loaded)

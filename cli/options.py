@@ -22,6 +22,10 @@ def parse_date(value: str | None, option: str) -> datetime.date | None:
 books_argument = click.argument(
     "books", type=click.Path(dir_okay=False, path_type=str), metavar="BOOKS"
 )
+#: `--as-of` of the commands that audit (`audit`, `advances`, `export`): SPEC §5 "Audit date".
 as_of_option = click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit date (default: today)."
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Audit date (default: the as_of of the books' plugin config, else today).",
 )

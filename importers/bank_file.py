@@ -94,6 +94,8 @@ class BankFile:
     date: datetime.date  # 代发日期, else the earliest status date
     payer_account: str  # 付款账号 from the title lines, or ""
     rows: tuple[BankRow, ...]
+    payer_row: int | None = None  # the line of the payer account, for messages
+    payer_label: str = ""  # its key as written (付款账号), for messages
 
 
 def _status(cell: Cell) -> str:
@@ -285,4 +287,6 @@ def _read(path: str | Path) -> BankFile:
         date=_date(table.path, facts, rows),
         payer_account=payer_account,
         rows=tuple(rows),
+        payer_row=payer.row if payer is not None else None,
+        payer_label=payer.label if payer is not None else "",
     )

@@ -89,7 +89,7 @@ class ReserveImporter(Importer):  # type: ignore[misc]
         if self.paying:
             payer, problem = resolve(state.directory, state.opened, self.paying)
             if payer is None:
-                raise InputError(filepath, problem)
+                raise InputError(filepath, f"the {self.name} importer's account: {problem}")
         booker = Booker(state, books_key(existing), payer)
         self._book(booker, filepath)
         return [render.to_directive(d, filepath, d.row) for d in booker.drafts]

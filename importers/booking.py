@@ -145,7 +145,10 @@ class Booker:
         )
         if found is None:
             raise InputError(
-                bank.path, problem + "; name the paying account with --account"
+                bank.path,
+                problem + "; name the paying account with --account",
+                bank.payer_row,
+                bank.payer_label or None,
             )
         return found
 

@@ -136,13 +136,19 @@ def by_file(drafts: list[Draft]) -> dict[str, list[Draft]]:
 
 
 def check_opened(state: LedgerState, drafts: list[Draft]) -> None:
-    """Exit 2 when an entry would post to an account the books do not open."""
+    """Exit 2 when an entry would post to an account the books do not open.
+
+    The message names the books and the file and row of the first entry needing one.
+    """
     used = {account for draft in drafts for account, _ in draft.postings}
     missing = sorted(used - state.opened)
     if missing:
+        first = next(d for d in drafts if any(a not in state.opened for a, _ in d.postings))
+        where = f"{first.source}, row {first.row}" if first.row else first.source
         raise ImportFailed(
             f"{state.main_file}: the books do not open {', '.join(missing[:5])}"
-            f"{' …' if len(missing) > 5 else ''}; open them before importing"
+            f"{' …' if len(missing) > 5 else ''}; open them before importing "
+            f"(needed first by {where})"
         )
 
 

@@ -87,6 +87,11 @@ class AdvanceRow(NamedTuple):
         return (self.as_of - self.due).days
 
     @property
+    def age_days(self) -> int | None:
+        """Return the whole days from the advance's date to the audit date (None without one)."""
+        return None if self.date is None else (self.as_of - self.date).days
+
+    @property
     def days_late(self) -> int:
         """Return the days a cleared advance was settled after its due date (0 if in time)."""
         if self.due is None or self.settled_on is None or self.settled_on <= self.due:
@@ -126,7 +131,8 @@ def outstanding(books: Books) -> list[AdvanceRow]:
     return [row for row in all_advances(books) if row.outstanding > 0]
 
 
-#: The keys of `to_dict`, in order (JSON objects, CSV columns).
+#: The keys of `to_dict`, in order (JSON objects, CSV columns). New keys go last, so that the
+#: CSV columns already there keep their places.
 FIELDS: tuple[str, ...] = (
     "county",
     "township",
@@ -141,6 +147,7 @@ FIELDS: tuple[str, ...] = (
     "currency",
     "due",
     "days_overdue",
+    "age_days",
 )
 
 
@@ -160,4 +167,5 @@ def to_dict(row: AdvanceRow) -> dict[str, Any]:
         "currency": row.currency,
         "due": row.due.isoformat() if row.due else "",
         "days_overdue": row.days_overdue,
+        "age_days": row.age_days,
     }

@@ -109,6 +109,7 @@ def test_json_is_the_list_of_rows_only(tmp_path: Path) -> None:
         "currency": "CNY",
         "due": "2018-05-20",
         "days_overdue": 0,
+        "age_days": 11,
     }
     _snapshot("advances-2018-05-01.json", out)
 
