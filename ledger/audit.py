@@ -5,25 +5,33 @@ Used by `reserve audit`, the Fava extension and the SQL export, so they agree.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 
 from ledger import checks
 from ledger.books import Books
 from ledger.findings import Finding
+from ledger.findings import explain
 from ledger.findings import location
 from ledger.findings import sort_key
-from ledger.plugin import mark_explained
+from ledger.findings import unique
 from ledger.plugin import no_gc
 
 
 def beancount_findings(books: Books) -> list[Finding]:
-    """Return Beancount's own errors as `BEANCOUNT` findings."""
+    """Return Beancount's own errors as `BEANCOUNT` findings.
+
+    An error about an entry dated after the audit date is left out, as every check leaves
+    such entries out (SPEC §5); an error without an entry or a date is kept.
+    """
     found = []
     for error in books.errors:
         file, line = location(getattr(error, "source", None))
         entry = getattr(error, "entry", None)
         date = getattr(entry, "date", None)
+        if isinstance(date, datetime.date) and date > books.as_of:
+            continue
         message = " ".join(str(getattr(error, "message", error)).split())
         found.append(
             Finding(
@@ -39,12 +47,17 @@ def beancount_findings(books: Books) -> list[Finding]:
 
 
 def audit(books: Books, families: Iterable[str] | None = None) -> list[Finding]:
-    """Return every finding of the books as of their audit date, sorted by file and line."""
+    """Return every finding of the books as of their audit date, sorted by file and line.
+
+    Findings are marked explained (by their case or their account), then kept one per
+    (code, entry) (`ledger.findings.unique`: a merged finding is explained only when all
+    its facts are).
+    """
     findings = beancount_findings(books)
     with no_gc():
         for family in families if families is not None else checks.available():
             findings.extend(checks.family_check(family)(books))
-    findings = mark_explained(books, findings)
+    findings = unique(explain(findings, books.index.is_explained))
     return sorted(findings, key=sort_key)
 
 

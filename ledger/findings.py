@@ -8,6 +8,7 @@ user data: they return findings.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from decimal import Decimal
@@ -49,6 +50,9 @@ SEVERITY: dict[str, str] = {
 
 CODES: tuple[str, ...] = tuple(SEVERITY)
 WARNINGS: frozenset[str] = frozenset(c for c, s in SEVERITY.items() if s == "warning")
+#: Findings about a township-year, located at the township's reserve `open`: one per
+#: (code, township, year), so several may share that entry (`unique`).
+YEAR_LEVEL: frozenset[str] = frozenset({"ALLOCATION-RANGE", "RESERVE-IDLE"})
 
 
 class ReserveError(NamedTuple):
@@ -81,7 +85,8 @@ class Finding:
       currency: the amount's currency, or "".
       explained: True when a `custom "explained"` entry covers it.
       entry: the Beancount entry it is about, if any (not exported).
-      key: the subject an `explained` directive can name (case, else account), if not `case`.
+      key: the account (or "<reserve account> <year>") the finding is about, which an
+        `explained` directive can name besides the case.
 
     """
 
@@ -109,6 +114,11 @@ class Finding:
     def subject(self) -> str:
         """Return what an `explained` directive names for this finding."""
         return self.case or self.key
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """Return every subject an `explained` directive may name: its case, its account."""
+        return tuple(s for s in dict.fromkeys((self.case, self.key)) if s)
 
     def with_explained(self, explained: bool = True) -> Finding:
         """Return a copy marked as explained (or not)."""
@@ -184,3 +194,66 @@ def to_errors(findings: Iterable[Finding], *, include_warnings: bool = False) ->
         for f in findings
         if not f.explained and (include_warnings or f.severity == "error")
     ]
+
+
+def explain(findings: Iterable[Finding], covered: Callable[[str, str], bool]) -> list[Finding]:
+    """Return findings with those covered by `explained` marked explained (SPEC §3).
+
+    A finding is covered when `covered(code, subject)` holds for its case or for its account
+    (`Finding.subjects`): "that case (or account)".
+    """
+    return [
+        f.with_explained() if any(covered(f.code, s) for s in f.subjects) else f
+        for f in findings
+    ]
+
+
+def identity(finding: Finding) -> tuple[str, int, str] | None:
+    """Return what makes a finding one (SPEC §5: one per (code, entry)), None if no entry.
+
+    Year-level findings (`YEAR_LEVEL`) share the township's reserve `open`: they are one per
+    (code, township, year), which their `key` "<reserve account> <year>" names.
+    """
+    if finding.entry is None:
+        return None
+    year = finding.key if finding.code in YEAR_LEVEL else ""
+    return (finding.code, id(finding.entry), year)
+
+
+def merge(first: Finding, other: Finding) -> Finding:
+    """Return one finding stating both facts: `first`'s fields, both messages.
+
+    The message goes on with "; " and the other's message without its code (and without
+    its "<where>:" when that is the same, e.g. the same seal). It is explained only when
+    both are: one explained fact does not hide the other.
+    """
+    code = f"{other.code} "
+    rest = other.message[len(code):] if other.message.startswith(code) else other.message
+    where, sep, text = rest.partition(": ")
+    own = first.message[len(code):] if first.message.startswith(code) else first.message
+    if sep and own.partition(": ")[0] == where:
+        rest = text
+    message = first.message if rest in first.message else f"{first.message}; {rest}"
+    return dataclasses.replace(
+        first, message=message, explained=first.explained and other.explained
+    )
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """Return findings with one per (code, entry) (`identity`), in their order (SPEC §5).
+
+    Findings of one identity are merged into the first (`merge`): its fields, every message.
+    Findings without an entry are all kept.
+    """
+    kept: list[Finding] = []
+    at: dict[tuple[str, int, str], int] = {}
+    for f in findings:
+        key = identity(f)
+        if key is None:
+            kept.append(f)
+        elif key in at:
+            kept[at[key]] = merge(kept[at[key]], f)
+        else:
+            at[key] = len(kept)
+            kept.append(f)
+    return kept

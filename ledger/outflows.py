@@ -8,7 +8,8 @@ reserve check that looks at every account of the books.
 
 A transaction pays out of a reserve or cash account when it has a negative posting there; its
 receivers are its positive postings. When several townships pay in one transaction, a receiver
-is allowed if it is allowed for any of them.
+is allowed if it is allowed for any of them. The finding can be explained by its case or by
+the paying account (its `key`, the first payer).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def _finding(
         amount=amount,
         currency=currency,
         entry=entry,
+        key=payer.account,
     )
 
 

@@ -22,7 +22,9 @@ from ledger import books as books_mod
 from ledger import checks
 from ledger.findings import Finding
 from ledger.findings import ReserveError
+from ledger.findings import explain
 from ledger.findings import to_errors
+from ledger.findings import unique
 
 
 def parse_config(
@@ -78,11 +80,11 @@ def no_gc() -> Iterator[None]:
 
 
 def mark_explained(books: books_mod.Books, findings: list[Finding]) -> list[Finding]:
-    """Return findings with those covered by `custom "explained"` marked explained."""
-    index = books.index
-    return [
-        f.with_explained() if index.is_explained(f.code, f.subject) else f for f in findings
-    ]
+    """Return findings with those covered by `custom "explained"` marked explained.
+
+    A finding is covered by an `explained` naming its code and its case or its account.
+    """
+    return explain(findings, books.index.is_explained)
 
 
 # The last Books built by a plugin, reused by the next family of the same load: the
@@ -123,7 +125,7 @@ def run(
     try:
         books = _books_for(entries, options_map, as_of)
         with no_gc():
-            findings = mark_explained(books, checks.family_check(family)(books))
+            findings = unique(mark_explained(books, checks.family_check(family)(books)))
     except Exception:
         detail = traceback.format_exc(limit=3).replace("\n", " | ")
         return entries, [ReserveError(meta, f"plugins.{family} failed: {detail}", None)]

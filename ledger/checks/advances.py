@@ -41,6 +41,9 @@ def _finding(
         amount=amount,
         currency=row.currency,
         entry=entry,
+        key=accounts.account_for("advances", row.county, row.township)
+        if row.county and row.township
+        else "",
     )
 
 
@@ -149,6 +152,7 @@ def unlinked(books: Books) -> list[Finding]:
                 amount=amount,
                 currency=currency,
                 entry=entry,
+                key=postings[0].account,
             )
         )
     return found

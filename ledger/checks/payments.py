@@ -39,21 +39,23 @@ def normalise(name: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and ch not in _DOTS)
 
 
-def _place(entry: data.Transaction) -> tuple[str, str, Decimal, str]:
-    """Return (county, township, amount, currency) of an imported row."""
-    county = township = currency = ""
+def _place(entry: data.Transaction) -> tuple[str, str, Decimal, str, str]:
+    """Return (county, township, amount, currency, paying account) of an imported row."""
+    county = township = currency = payer = ""
     amount = ZERO
     for posting in entry.postings:
         info = accounts.parse(posting.account)
         if info is None or posting.units is None or posting.units.number is None:
             continue
+        if posting.units.number < 0 and not payer:
+            payer = posting.account
         if info.township and not township:
             county, township = info.county, info.township
         elif not county:
             county = info.county
         if posting.units.number > amount:
             amount, currency = posting.units.number, posting.units.currency
-    return county, township, amount, currency
+    return county, township, amount, currency, payer
 
 
 def payee_mismatches(books: Books) -> list[Finding]:
@@ -69,7 +71,7 @@ def payee_mismatches(books: Books) -> list[Finding]:
             continue
         if normalise(holder) == normalise(entry.payee):
             continue
-        county, township, amount, currency = _place(entry)
+        county, township, amount, currency, payer = _place(entry)
         case = meta.get("case") if isinstance(meta.get("case"), str) else ""
         name = books.directory.township_name(county, township)
         file, line = location(meta)
@@ -91,6 +93,7 @@ def payee_mismatches(books: Books) -> list[Finding]:
                 amount=amount if currency else None,
                 currency=currency,
                 entry=entry,
+                key=payer,
             )
         )
     return findings

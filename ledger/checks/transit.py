@@ -9,7 +9,8 @@ deadline: otherwise the household approved for relief never received it.
 Money in transit for a case is resolved by a later entry with the same `batch` and `case`:
 the InTransit postings are summed per (account, batch, case), never matched by amount
 (`ledger.in_transit`). The deadline is the policy in force on the day the money went in (or
-failed). Both checks read the shared view `books.postings`, not the full index.
+failed). Both checks read the shared view `books.postings`, not the full index. Each finding
+can be explained by its case or by the township's in-transit account (its `key`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 from typing import NamedTuple
+
+from beancount.core.amount import Amount
 
 from ledger import accounts
 from ledger import in_transit
@@ -63,6 +66,7 @@ def _finding(
     amount: Decimal,
     currency: str,
     text: str,
+    key: str,
 ) -> Finding:
     file, line = location(getattr(entry, "meta", None))
     return Finding(
@@ -78,6 +82,7 @@ def _finding(
         amount=amount,
         currency=currency,
         entry=entry,
+        key=key,
     )
 
 
@@ -107,6 +112,7 @@ def transit_overdue(books: Books) -> list[Finding]:
                 f"{format_amount(balance)} {currency} of batch {batch or '(none)'} in "
                 f"{account} since {start.date.isoformat()}, {waited} days on "
                 f"{books.as_of.isoformat()} (transit-deadline {days} days, {origin})",
+                account,
             )
         )
     return found
@@ -120,6 +126,7 @@ class _Failure(NamedTuple):
     currency: str
     batch: str
     what: str
+    account: str
 
 
 def _failures(books: Books) -> list[_Failure]:
@@ -134,6 +141,7 @@ def _failures(books: Books) -> list[_Failure]:
         amount = ZERO
         currency = ""
         place_info = None
+        transit_account = ""
         for posting in entry.postings:
             info = accounts.parse(posting.account)
             units = posting.units
@@ -141,6 +149,8 @@ def _failures(books: Books) -> list[_Failure]:
                 continue
             if info.role in _PAYMENT_ROLES and info.township and place_info is None:
                 place_info = info
+            if info.role == "intransit" and not transit_account:
+                transit_account = info.account
             if info.role in ("relief", "advances", "intransit") and units.number < 0:
                 amount -= units.number
                 currency = units.currency
@@ -156,6 +166,7 @@ def _failures(books: Books) -> list[_Failure]:
                 currency,
                 _text(entry.meta.get("batch")),
                 what,
+                transit_account or _transit_account(place),
             )
         )
     records = view.customs("payout-failed")
@@ -170,23 +181,46 @@ def _failures(books: Books) -> list[_Failure]:
     for custom in records:
         values = [v.value for v in custom.values]
         case = _text(values[0]) if values else ""
-        money = values[1] if len(values) > 1 else None
+        case = case or _text(custom.meta.get("case"))
+        money = next((v for v in values if isinstance(v, Amount)), None)
         amount = getattr(money, "number", None) or ZERO
         currency = str(getattr(money, "currency", "") or "")
-        # The record names no account: its place is its approval record's, if any.
-        county, record = approvals.get(case, ("", None))
-        township = _text(custom.meta.get("township")) or _text(
-            getattr(record, "meta", {}).get("township")
-        )
-        place = _Place(county, township, books.directory.township_name(county, township))
+        place = _record_place(books, custom, approvals.get(case, ("", None)))
         reason = _text(custom.meta.get("fail-reason"))
         what = f"failed on {custom.date.isoformat()}" + (f" ({reason})" if reason else "")
+        batch = _text(custom.meta.get("batch"))
         found.append(
             _Failure(
-                custom, case, place, amount, currency, _text(custom.meta.get("batch")), what
+                custom, case, place, amount, currency, batch, what, _transit_account(place)
             )
         )
     return found
+
+
+def _record_place(books: Books, custom: Any, approved: tuple[str, Any]) -> _Place:
+    """Return the place of a `payout-failed` record (it names no account).
+
+    Its `township:` (account component, or Chinese name) gives the township and, through the
+    directory, its county; else its approval record's county and township.
+    """
+    county, record = approved
+    written = _text(custom.meta.get("township"))
+    found = books.directory.township_by_name(None, written) if written else None
+    if found is not None:
+        county, township = found.county, found.township
+    else:
+        township = written or _text(getattr(record, "meta", {}).get("township"))
+        if county and township:
+            found = books.directory.township_by_name(county, township)
+            township = found.township if found is not None else township
+    return _Place(county, township, books.directory.township_name(county, township))
+
+
+def _transit_account(place: _Place) -> str:
+    """Return the in-transit account of a failure's township ("" when not known)."""
+    if not (place.county and place.township):
+        return ""
+    return accounts.account_for("intransit", place.county, place.township)
 
 
 def _paid_county(entry: Any) -> str | None:
@@ -253,6 +287,7 @@ def reissue_overdue(books: Books) -> list[Finding]:
                 failure.currency,
                 f"{format_amount(failure.amount)} {failure.currency} {failure.what}, not paid "
                 f"again by {due.isoformat()} (transit-deadline {days} days, {origin})",
+                failure.account,
             )
         )
     return found
