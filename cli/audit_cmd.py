@@ -82,5 +82,6 @@ def command(
         from cli.trust import with_trust
 
         findings = with_trust(loaded, trust, findings)
-    click.echo(render.render(findings, fmt, loaded.as_of.isoformat()), nl=False)
+    notes = render.unsigned_notes(loaded.index.unsigned_explanations)
+    click.echo(render.render(findings, fmt, loaded.as_of.isoformat(), notes), nl=False)
     raise SystemExit(audit_mod.exit_code(findings))

@@ -7,6 +7,7 @@ import io
 import json
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from ledger.audit import summary
 from ledger.findings import JSON_FIELDS
@@ -38,8 +39,8 @@ def as_csv(findings: Sequence[Finding]) -> str:
     return out.getvalue()
 
 
-def as_text(findings: Sequence[Finding], as_of: str) -> str:
-    """Return one line per finding (file:line, marks, message) and a count by code."""
+def as_text(findings: Sequence[Finding], as_of: str, notes: Sequence[str] = ()) -> str:
+    """Return one line per finding (file:line, marks, message), a count by code, then notes."""
     lines = []
     for f in findings:
         where = f"{_relative(f.file)}:{f.line}" if f.file else "-"
@@ -61,13 +62,25 @@ def as_text(findings: Sequence[Finding], as_of: str) -> str:
     )
     for code, count in sorted(counts.items()):
         lines.append(f"  {code:<22} {count}")
+    lines.extend(notes)
     return "\n".join(lines) + "\n"
 
 
-def render(findings: Sequence[Finding], fmt: str, as_of: str) -> str:
-    """Return findings in the format asked for."""
+def render(
+    findings: Sequence[Finding], fmt: str, as_of: str, notes: Sequence[str] = ()
+) -> str:
+    """Return findings in the format asked for (notes only in text: JSON is the list alone)."""
     if fmt == "json":
         return as_json(findings) + "\n"
     if fmt == "csv":
         return as_csv(findings)
-    return as_text(findings, as_of)
+    return as_text(findings, as_of, notes)
+
+
+def unsigned_notes(entries: Sequence[Any]) -> list[str]:
+    """Return a note per `custom "explained"` that explains nothing for want of reason or by."""
+    return [
+        f"Note: {_relative(str(e.meta.get('filename', '')))}:{e.meta.get('lineno', 0)}: "
+        'this custom "explained" explains nothing: it needs both reason: and by:'
+        for e in entries
+    ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from typing import Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -50,6 +51,9 @@ class BookIndex:
         self._joined = False
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
+        #: `custom "explained"` entries without a `reason:` or a `by:` (SPEC §3 asks for
+        #: both): they explain nothing, and the audit's text output lists them.
+        self.unsigned_explanations: list[data.Custom] = []
         self._counties: dict[str, str] = {}
         self._build(books)
 
@@ -165,9 +169,13 @@ class BookIndex:
         self.transactions = view.transactions
         self.approval_list = list(view.customs("approval"))
         for entry in view.customs("explained"):
-            if len(entry.values) >= 2:
-                code, subject = (str(v.value) for v in entry.values[:2])
-                self.explained.add((code, subject))
+            if len(entry.values) < 2:
+                continue
+            if not (_text(entry.meta, "reason") and _text(entry.meta, "by")):
+                self.unsigned_explanations.append(entry)
+                continue
+            code, subject = (str(v.value) for v in entry.values[:2])
+            self.explained.add((code, subject))
 
     def is_explained(self, code: str, subject: str) -> bool:
         """Return True if an `explained` entry covers this code and case (or account)."""
@@ -176,3 +184,8 @@ class BookIndex:
     def township_name(self, county: str, township: str) -> str:
         """Return the Chinese name of a township (or county)."""
         return self._directory.township_name(county, township)
+
+
+def _text(meta: dict[str, Any] | None, key: str) -> bool:
+    value = (meta or {}).get(key)
+    return isinstance(value, str) and bool(value.strip())

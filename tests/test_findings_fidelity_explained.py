@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from ledgers import PRELUDE
 
+from cli.main import main as cli_main
 from ledger.audit import audit
 from ledger.books import Books
 from ledger.checks import advances
@@ -103,3 +106,23 @@ def test_payee_mismatch_key_is_the_paying_account(books_from: Load) -> None:
     assert (found.code, found.case, found.key, found.line) == (
         "PAYEE-MISMATCH", "", RESERVE, PRELUDE.count("\n") + 2
     )
+
+
+def test_an_explanation_without_reason_or_by_explains_nothing(
+    books_from: Load, tmp_path: Path
+) -> None:
+    unsigned = f'2018-07-01 custom "explained" "RESERVE-MISUSE" "{RESERVE}"\n  reason: "r"\n'
+    found = _one(books_from(MISUSE + unsigned, "2018-12-31"), "reserve", "RESERVE-MISUSE")
+    assert not found.explained
+    main = tmp_path / "main.beancount"
+    main.write_text(MISUSE + unsigned, encoding="utf-8")
+    result = CliRunner().invoke(cli_main, ["audit", str(main), "--as-of", "2018-12-31"])
+    assert result.exit_code == 1
+    assert 'this custom "explained" explains nothing: it needs both reason: and by:' in (
+        result.output
+    )
+    assert f"main.beancount:{MISUSE.count(chr(10)) + 1}: this custom" in result.output
+    json_out = CliRunner().invoke(
+        cli_main, ["audit", str(main), "--as-of", "2018-12-31", "--format", "json"]
+    )
+    assert json_out.output.lstrip().startswith("[")  # JSON stays the list alone
