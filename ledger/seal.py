@@ -33,11 +33,18 @@ from beancount.core.amount import Amount
 from beancount.core.flags import FLAG_PADDING
 from beancount.core.position import Cost
 
+from ledger import policy_rules
+
 VERSION = "v1"
 SEAL = "seal"
 VALUE_RE = re.compile(r"v1:[0-9a-f]{64}")
 
-_SKIPPED_CUSTOMS = frozenset({SEAL})
+#: The project's customs a seal covers (SPEC §9): the policy, the approval register, failed
+#: payouts and explained findings. Other customs (seals, `fava-*`, `reserve-config`, an
+#: office's own) are not covered.
+_COVERED_CUSTOMS = frozenset(
+    {*policy_rules.KINDS, "approval", "payout-failed", "explained"}
+)
 _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -164,7 +171,7 @@ def _event(entry: data.Event, root: str | None) -> list[Any]:
 
 
 def _custom(entry: data.Custom, root: str | None) -> list[Any] | None:
-    if entry.type in _SKIPPED_CUSTOMS or entry.type.startswith("fava-"):
+    if entry.type not in _COVERED_CUSTOMS:
         return None
     values = [
         ["ACCOUNT", v.value] if v.dtype == ACCOUNT_TYPE else _value(v.value)

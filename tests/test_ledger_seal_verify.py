@@ -119,6 +119,22 @@ def test_fava_and_query_and_price_entries_are_not_covered(tmp_path: Path) -> Non
     assert _findings(tmp_path, text) == []
 
 
+def test_customs_other_than_the_projects_are_not_covered(tmp_path: Path) -> None:
+    # SPEC §9 covers the project's customs (policy, approval, payout-failed, explained) only.
+    text = _sealed(tmp_path) + (
+        '2018-06-01 custom "budget" "Expenses:Admin" "monthly" 10.00 CNY\n'
+        '2018-06-01 custom "reserve-config" "key-file" "other-key.hex"\n'
+    )
+    assert _findings(tmp_path, text) == []
+    for line in (
+        '2018-06-01 custom "payout-failed" "YZ-LX-2018-103" 5.00 CNY\n',
+        '2018-06-01 custom "split-window" 20\n',
+    ):
+        assert [f.code for f in _findings(tmp_path, _sealed(tmp_path) + line)] == [
+            "SEAL-BROKEN"
+        ]
+
+
 def test_splitting_and_reordering_do_not_break_the_seal(tmp_path: Path) -> None:
     sealed = _sealed(tmp_path)
     seal_line = sealed.splitlines(keepends=True)[-1]
