@@ -73,7 +73,10 @@ def command(
         loaded = books_mod.load_for_audit(books, date)
     except books_mod.BooksError as exc:
         raise UsageError(str(exc)) from None
-    findings = audit_mod.audit(loaded)
+    try:
+        findings = audit_mod.audit(loaded)
+    except audit_mod.CheckFailed as exc:
+        raise UsageError(f"{books}: {exc}") from None
     if banks:
         from cli.bank_audit import bank_findings
 

@@ -61,7 +61,10 @@ def command(books: str, db: str | None, name: str | None, as_of: str | None) -> 
         loaded = books_mod.load_for_audit(books, date)
     except books_mod.BooksError as error:
         raise UsageError(str(error)) from None
-    found = audit_mod.audit(loaded)
+    try:
+        found = audit_mod.audit(loaded)
+    except audit_mod.CheckFailed as exc:
+        raise UsageError(f"{books}: {exc}") from None
     try:
         engine = urls.connect(url)
         try:

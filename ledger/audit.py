@@ -19,6 +19,22 @@ from ledger.findings import unique
 from ledger.plugin import no_gc
 
 
+class CheckFailed(Exception):
+    """A check family raised on these books: a defect of the checks, never a finding.
+
+    The audit cannot say the books are clean, so its callers stop with this message rather
+    than a traceback (or, in Fava, show the other families and name this one).
+    """
+
+    def __init__(self, family: str, error: Exception) -> None:
+        """Keep the family and what it raised."""
+        super().__init__(
+            f"the {family} checks failed on these books ({type(error).__name__}: {error}); "
+            "this is a defect of reserve: please report it, with the entries concerned"
+        )
+        self.family = family
+
+
 def beancount_findings(books: Books) -> list[Finding]:
     """Return Beancount's own errors as `BEANCOUNT` findings.
 
@@ -56,7 +72,10 @@ def audit(books: Books, families: Iterable[str] | None = None) -> list[Finding]:
     findings = beancount_findings(books)
     with no_gc():
         for family in families if families is not None else checks.available():
-            findings.extend(checks.family_check(family)(books))
+            try:
+                findings.extend(checks.family_check(family)(books))
+            except Exception as error:
+                raise CheckFailed(family, error) from error
     findings = unique(explain(findings, books.index.is_explained))
     return sorted(findings, key=sort_key)
 

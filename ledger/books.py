@@ -274,14 +274,20 @@ def _main(options: dict[str, Any]) -> str:
 
 def _at_line(options: dict[str, Any], name: str, prefix: str) -> str:
     """Return prefix + the line of a plugin's first directive in the main file ("" if none)."""
+    number = plugin_line(options, name)
+    return f"{prefix}{number}" if number else ""
+
+
+def plugin_line(options: dict[str, Any], name: str) -> int:
+    """Return the line of a plugin's first `plugin` directive in the main file (0 if none)."""
     path = Path(_main(options))
     if not path.is_file():
-        return ""
+        return 0
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     for number, text in enumerate(lines, 1):
         if text.startswith("plugin") and f'"{name}"' in text:
-            return f"{prefix}{number}"
-    return ""
+            return number
+    return 0
 
 
 def from_entries(

@@ -12,6 +12,7 @@ import ast
 import contextlib
 import datetime
 import gc
+import re
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +27,9 @@ from ledger.findings import explain
 from ledger.findings import to_errors
 from ledger.findings import unique
 
+# Only the form SPEC writes: Python's `fromisoformat` also takes "20250630" or "2025-W27-1".
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def parse_config(
     family: str, config_str: str | None
@@ -35,8 +39,11 @@ def parse_config(
         return None, None
     try:
         config = ast.literal_eval(config_str)
-    except (ValueError, SyntaxError):
-        return None, f"plugins.{family}: config {config_str!r} is not a Python literal"
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        # TypeError: an unhashable key ("{{}: 1}"); MemoryError, RecursionError: a text
+        # nested too deep for the parser.
+        shown = config_str if len(config_str) <= 80 else config_str[:77] + "..."
+        return None, f"plugins.{family}: config {shown!r} is not a Python literal"
     if not isinstance(config, dict) or set(config) - {"as_of"}:
         return (
             None,
@@ -45,8 +52,11 @@ def parse_config(
     value = config.get("as_of")
     if value is None:
         return None, None
+    text = str(value)
     try:
-        return datetime.date.fromisoformat(str(value)), None
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text), None
     except ValueError:
         return None, f"plugins.{family}: as_of {value!r} is not a date YYYY-MM-DD"
 
@@ -121,6 +131,9 @@ def run(
     meta = data.new_metadata(f"<plugins.{family}>", 0)
     as_of, problem = parse_config(family, config_str)
     if problem is not None:
+        line = books_mod.plugin_line(options_map, f"plugins.{family}")
+        if line:  # At the plugin's line, so that Fava links to it.
+            meta = data.new_metadata(str(options_map.get("filename")), line)
         return entries, [ReserveError(meta, problem, None)]
     try:
         books = _books_for(entries, options_map, as_of)

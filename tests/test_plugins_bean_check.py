@@ -115,6 +115,31 @@ def test_bad_plugin_config_is_one_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("config", "shown"),
+    [
+        ("{{}: 1}", "config '{{}: 1}' is not a Python literal"),  # TypeError inside
+        ("[" * 2000 + "]" * 2000, "is not a Python literal"),  # nested too deep
+        ("{'as_of': '20250630'}", "as_of '20250630' is not a date YYYY-MM-DD"),
+        ("{'as_of': '2025-W27-1'}", "as_of '2025-W27-1' is not a date YYYY-MM-DD"),
+    ],
+)
+def test_any_bad_plugin_config_is_one_error_at_its_line(
+    tmp_path: Path, config: str, shown: str
+) -> None:
+    path = write(tmp_path, "approval", APPROVAL_BOOKS, config)
+    done = bean_check(path)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1 and "Traceback" not in output
+    line = next(
+        n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith('plugin "plugins.approval"')
+    )
+    assert f"{path.name}:{line}:" in output and shown in output
+    result = CliRunner().invoke(main, ["audit", str(path)])
+    assert result.exit_code == 2 and shown in result.output
+
+
+@pytest.mark.parametrize(
     ("family", "body", "expected"),
     [("approval", APPROVAL_BOOKS, APPROVAL_CASES), ("payments", PAYMENTS_BOOKS, PAYMENTS_CASES)],
 )

@@ -84,6 +84,8 @@ class _Payments:
             if keys is None:
                 meta = entry.meta
                 level, approved = meta.get("approval"), meta.get("approved")
+                if not isinstance(level, str):  # An amount raises when compared with text.
+                    level = None
                 ratio, notice = meta.get("ratio"), meta.get("notice")
             else:  # What `vouch` read; ratio and notice only of general relief.
                 level, approved = keys[LEVEL], keys[APPROVED]

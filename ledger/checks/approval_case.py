@@ -69,6 +69,8 @@ class Cases:
             return
         if on.__class__ is not datetime.date and not isinstance(on, datetime.date):
             on = last.entry.date  # Without an `approved` date, the policy of its own date.
+        if level.__class__ is not str and not isinstance(level, str):
+            level = None  # An amount raises when compared with a text.
         if (level == "township" or level == "county") and net > self.lowest.get(level, net):
             self.findings.extend(_authority(self.books, last, net, on))
         if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):

@@ -111,7 +111,7 @@ def _expense(d: Disbursement, missing: list[str], wrong: list[str]) -> None:
     level = meta.get("approval")
     if level is None:
         missing.append("approval")
-    elif level not in cases.LEVELS:
+    elif not vouch.one_of(level, cases.LEVELS):
         wrong.append(f"approval {_shown(level)} is not township, county or conference")
     if "approver" not in meta:
         missing.append("approver")
@@ -126,7 +126,7 @@ def _expense(d: Disbursement, missing: list[str], wrong: list[str]) -> None:
             missing.append("ratio")
         elif number(meta, "ratio") is None:
             wrong.append(f"ratio {_shown(meta['ratio'])} is not a number")
-    if level == "conference":
+    if isinstance(level, str) and level == "conference":
         if "decision" not in meta:
             missing.append("decision")
         elif text(meta, "decision") is None:
@@ -140,10 +140,10 @@ def _expense(d: Disbursement, missing: list[str], wrong: list[str]) -> None:
 
 def _sets(meta: dict[str, Any], wrong: list[str]) -> None:
     status = meta.get("bank-status")
-    if status is not None and status not in vouch.BANK_STATUSES:
+    if status is not None and not vouch.one_of(status, vouch.BANK_STATUSES):
         wrong.append(f"bank-status {_shown(status)} is not paid, failed, pending or returned")
     category = meta.get("category")
-    if category is not None and category not in vouch.CATEGORIES:
+    if category is not None and not vouch.one_of(category, vouch.CATEGORIES):
         wrong.append(f"category {_shown(category)} is not one of {', '.join(vouch.CATEGORIES)}")
     if "instalment" in meta and instalment(meta) is None:
         wrong.append(f"instalment {_shown(meta['instalment'])} is not k/n with 1 ≤ k ≤ n")

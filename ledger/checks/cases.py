@@ -250,4 +250,4 @@ def view(books: Books) -> CaseView:
 def level_of(d: Disbursement) -> str:
     """Return the valid `approval` of a disbursement (township, county, conference), or ""."""
     value = d.meta.get("approval")
-    return value if value in LEVELS else ""
+    return value if isinstance(value, str) and value in LEVELS else ""

@@ -84,7 +84,7 @@ def payments(books: Books) -> dict[str, list[Payment]]:
         group = found[recipient]
         if group and group[-1][1] >= on:  # Payment.date
             unsorted.add(recipient)
-        group.append(new(Payment, (d, on, level if level in levels else "")))
+        group.append(new(Payment, (d, on, level if isinstance(level, str) and level in levels else "")))
     for recipient in unsorted:
         found[recipient].sort(key=lambda p: p.order)
     return found

@@ -25,6 +25,7 @@ from beancount.core.amount import Amount
 from ledger import accounts
 from ledger import in_transit
 from ledger.books import Books
+from ledger.checks.vouch import one_of
 from ledger.disbursement import case_of
 from ledger.findings import Finding
 from ledger.findings import format_amount
@@ -135,7 +136,7 @@ def _failures(books: Books) -> list[_Failure]:
     view = books.postings
     transactions = view.transactions
     statuses = view.columns(*in_transit.COLUMNS)[0]
-    for position in [i for i, status in enumerate(statuses) if status in FAILED]:
+    for position in [i for i, status in enumerate(statuses) if one_of(status, FAILED)]:
         entry = transactions[position]
         status = statuses[position]
         amount = ZERO

@@ -39,6 +39,15 @@ _GENERAL = operator.itemgetter(
 )
 _IMPORTED = operator.itemgetter("bank-status", "batch", "bank-row", "card")
 
+def one_of(value: Any, choices: tuple[str, ...]) -> bool:
+    """Return True if value is a text among choices.
+
+    The type first: Beancount's `Amount` raises when compared with a text (`==`, or `in` a
+    tuple), and any metadata value may be an amount.
+    """
+    return isinstance(value, str) and value in choices
+
+
 #: Positions in what `vouch` returns.
 CASE, RECIPIENT, LEVEL, APPROVER, APPROVED, RATIO, NOTICE = range(7)
 
@@ -65,7 +74,8 @@ def vouch(meta: dict[str, Any], procedure: str, settlement: bool) -> tuple[Any, 
                 keys = _EXPENSE(meta)
                 case, recipient, level, approver, approved = keys
             if (
-                level not in _SIMPLE_LEVELS
+                level.__class__ is not str
+                or level not in _SIMPLE_LEVELS
                 or settlement
                 or approver.__class__ is not str
                 or not approver.strip()
@@ -85,17 +95,21 @@ def vouch(meta: dict[str, Any], procedure: str, settlement: bool) -> tuple[Any, 
     ):
         return None
     category = meta.get("category")
-    if category is not None and category not in CATEGORIES:
+    # The type first, written out (no call a payment): an amount raises compared with text.
+    if category is not None and (category.__class__ is not str or category not in CATEGORIES):
         return None
     if "source-sha256" not in meta:
         status = meta.get("bank-status")
-        return keys if status is None or status in BANK_STATUSES else None
+        return keys if status is None or (
+            status.__class__ is str and status in BANK_STATUSES
+        ) else None
     try:
         status, batch, row, card = _IMPORTED(meta)
     except KeyError:
         return None
     return keys if (
-        status in BANK_STATUSES
+        status.__class__ is str
+        and status in BANK_STATUSES
         and batch.__class__ is str
         and bool(batch.strip())
         and (row.__class__ is Decimal or row.__class__ is int)
