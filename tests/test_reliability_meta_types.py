@@ -35,7 +35,7 @@ KEYS = (
 VALUES = ("1.50 CNY", "TRUE", "7", "2016-02-03")
 BASE = {
     "case": '"YZ-1"',
-    "recipient": '"r-0000000000000000"',
+    "recipient": '"r-00000000000000ab"',
     "approval": '"township"',
     "approver": '"a"',
     "approved": "2016-02-01",
@@ -43,7 +43,7 @@ BASE = {
     "batch": '"B1"',
     "bank-status": '"paid"',
     "bank-row": "1",
-    "card": '"c-0000000000000000"',
+    "card": '"c-00000000000000cd"',
     "holder": '"李四"',
 }
 RESERVE = "Assets:Reserve:Yingze:Liuxiang"
