@@ -29,6 +29,18 @@ def command(books: str, host: str, port: int, read_only: bool) -> None:
         raise UsageError(f"{books}: no such books file")
     from fava import cli as fava_cli
 
+    from reserve_fava import serving
+
+    # The pages are served whether or not the books declare the extension (docs/fava.md).
+    try:
+        serving.always_load_extension()
+    except RuntimeError as error:
+        if not serving.declared(books):
+            raise UsageError(
+                f"{books}: {error}, so the reserve pages need the books to declare them: "
+                f"add the line '2015-01-01 {serving.LINE}' to {books}"
+            ) from error
+
     args = [books, "--host", host, "--port", str(port)]
     if read_only:
         args.append("--read-only")

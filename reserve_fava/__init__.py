@@ -5,6 +5,8 @@ Declare it in the books (the optional config is described in `reserve_fava.confi
     2015-01-01 custom "fava-extension" "reserve_fava"
     2015-01-01 custom "fava-extension" "reserve_fava" "{'as_of': '2026-01-01'}"
 
+`reserve serve` serves the pages on books without that line too (`reserve_fava.serving`).
+
 Fava makes an extension of every `FavaExtensionBase` subclass in this module's namespace: the
 four pages below, one per sidebar entry. Documentation: docs/fava.md.
 """

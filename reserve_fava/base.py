@@ -6,7 +6,9 @@ This module is deliberately not imported into `reserve_fava`'s namespace: Fava t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import os
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from flask import current_app
 from flask import request
 from flask import url_for
 
+from reserve_fava import config as config_mod
 from reserve_fava import i18n
 from reserve_fava import views
 from reserve_fava.state import ComputeError
@@ -27,6 +30,25 @@ from reserve_fava.state import state_for
 
 if TYPE_CHECKING:
     from fava.core import FavaLedger
+
+
+#: The longest Beancount message a banner quotes.
+_QUOTED = 300
+
+
+def _located(error: Any) -> bool:
+    """Return True when a Beancount error names a file (a missing include names none)."""
+    source = getattr(error, "source", None) or {}
+    file = str(source.get("filename") or "")
+    return bool(file) and not file.startswith("<")
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """A message shown at the top of a page (`_reserve_notices.html`): element id and text."""
+
+    id: str
+    text: str
 
 
 class ReservePage(FavaExtensionBase):
@@ -86,15 +108,63 @@ class ReservePage(FavaExtensionBase):
         return i18n.text(english)
 
     def as_of(self) -> datetime.date:
-        """Return the audit date: `?as_of=` on the page, else the config's, else today."""
+        """Return the audit date: `?as_of=` on the page, else the config's, else today.
+
+        An unreadable `?as_of=` counts as absent; `notices` names it on the page.
+        """
         self.state.refresh(self.ledger)
+        return self._asked_as_of() or self.state.as_of()
+
+    def _asked_as_of(self) -> datetime.date | None:
         asked = request.args.get("as_of", "")
-        if asked:
-            try:
-                return datetime.date.fromisoformat(asked)
-            except ValueError:
-                pass
-        return self.state.as_of()
+        if not asked:
+            return None
+        try:
+            return config_mod.parse_date(asked)
+        except ValueError:
+            return None
+
+    def notices(self) -> list[Notice]:
+        """Return the messages every page shows on top: unreadable books, a bad `?as_of=`."""
+        self.state.refresh(self.ledger)
+        shown = []
+        unreadable = self.state.unreadable
+        if unreadable:
+            first = min(unreadable, key=lambda e: not _located(e))  # One with a line, if any.
+            source = getattr(first, "source", None) or {}
+            where = ""
+            if _located(first):
+                where = f"{self.short_path(str(source['filename']))}:{source.get('lineno')} "
+            message = str(getattr(first, "message", first))
+            if len(message) > _QUOTED:
+                message = message[: _QUOTED - 1] + "…"
+            english = (
+                "The books cannot be read: {count} error, the figures are incomplete; "
+                "first: {first}"
+            )
+            if len(unreadable) > 1:
+                english = english.replace("error,", "errors,")
+            text = self.t(english).format(count=len(unreadable), first=where + message)
+            shown.append(Notice("reserve-unreadable", text))
+        asked = request.args.get("as_of", "")
+        if asked and self._asked_as_of() is None:
+            english = "as_of {value} in the address is not a date YYYY-MM-DD; {date} is used"
+            text = self.t(english).format(value=repr(asked), date=self.as_of())
+            shown.append(Notice("reserve-bad-as-of", text))
+        return shown
+
+    def short_path(self, file: str) -> str:
+        """Return a file's path relative to the main file's folder (as is, if outside it)."""
+        if not file or file.startswith("<"):
+            return file
+        base = os.path.dirname(os.path.abspath(self.ledger.beancount_file_path))
+        try:
+            relative = os.path.relpath(os.path.abspath(file), base)
+        except ValueError:  # Another drive (Windows).
+            return file
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            return file
+        return relative
 
     def read_only(self) -> bool:
         """Return True when writing is refused: Fava's `--read-only`, or the config says so.

@@ -7,7 +7,8 @@ raises): a bad config is a list of problems shown on Fava's errors page, and the
 back to the defaults (today's date, writable unless Fava runs with `--read-only`).
 
 Keys:
-  as_of: the audit date, 'YYYY-MM-DD' (default: today, on each request).
+  as_of: the audit date, written 'YYYY-MM-DD' and no other way (default: today, on each
+    request).
   read_only: True refuses the import page's confirm step even when Fava is writable.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +27,20 @@ from beancount.core import data
 MODULE = "reserve_fava"
 
 _KEYS = ("as_of", "read_only")
+
+# Only the form the docs write: Python's `fromisoformat` also takes "20250630" or "2025-W27-1".
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> datetime.date:
+    """Return the date written YYYY-MM-DD (the config's `as_of`, a page's `?as_of=`).
+
+    Raises:
+      ValueError: for any other form, and for a day that does not exist.
+    """
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date YYYY-MM-DD")
+    return datetime.date.fromisoformat(text)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,10 +82,23 @@ def parse(customs: Iterable[data.Custom]) -> tuple[Config, list[str]]:
     source = dict(entry.meta) if entry.meta else None
     if len(entry.values) < 2:
         return Config(source=source), []
+    problems = []
+    if len(entry.values) > 2:
+        problems.append(
+            f"{MODULE}: only one config string is read; "
+            f"{len(entry.values) - 2} more value(s) on the fava-extension line are ignored"
+        )
     text = entry.values[1].value
-    if not isinstance(text, str) or not text.strip():
-        return Config(source=source), []
-    return _parse_text(text, source)
+    if not isinstance(text, str):
+        problems.append(
+            f"{MODULE}: config {text} is not a string such as "
+            f"\"{{'as_of': '2026-01-01'}}\"; defaults are used"
+        )
+        return Config(source=source), problems
+    if not text.strip():
+        return Config(source=source), problems
+    config, more = _parse_text(text, source)
+    return config, problems + more
 
 
 def _parse_text(text: str, source: dict[str, Any] | None) -> tuple[Config, list[str]]:
@@ -88,9 +117,11 @@ def _parse_text(text: str, source: dict[str, Any] | None) -> tuple[Config, list[
     as_of = None
     if value.get("as_of") is not None:
         try:
-            as_of = datetime.date.fromisoformat(str(value["as_of"]))
+            as_of = parse_date(str(value["as_of"]))
         except ValueError:
-            problems.append(f"{prefix}: as_of {value['as_of']!r} is not a date YYYY-MM-DD; today is used")
+            problems.append(
+                f"{prefix}: as_of {value['as_of']!r} is not a date YYYY-MM-DD; today is used"
+            )
     read_only = value.get("read_only", False)
     if not isinstance(read_only, bool):
         problems.append(f"{prefix}: read_only must be True or False; the import is refused")

@@ -74,6 +74,15 @@ ZH: dict[str, str] = {
     "The figures could not be computed": "无法计算",
     "Some checks failed; their findings are missing": "部分检查失败，其结果缺失",
     "Upload approval registers, bank request files and result files.": "上传审批台账、报盘文件和回盘文件。",
+    "The books cannot be read: {count} error, the figures are incomplete; first: {first}": (
+        "账簿无法完整读取：{count} 个错误，数字不完整；第一个：{first}"
+    ),
+    "The books cannot be read: {count} errors, the figures are incomplete; first: {first}": (
+        "账簿无法完整读取：{count} 个错误，数字不完整；第一个：{first}"
+    ),
+    "as_of {value} in the address is not a date YYYY-MM-DD; {date} is used": (
+        "地址中的 as_of {value} 不是 YYYY-MM-DD 格式的日期；使用 {date}"
+    ),
     "Registers are booked first, as `reserve import` does.": "与 `reserve import` 相同，先导入审批台账。",
 }
 

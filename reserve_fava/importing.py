@@ -101,7 +101,7 @@ def safe_name(filename: str, number: int) -> str:
     The importers read the suffix (`.csv`, `.xlsx`), so a name that has to be replaced keeps
     its suffix.
     """
-    base = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    base = own_name(filename)
     harmless = (
         base
         and not base.startswith(".")
@@ -115,20 +115,52 @@ def safe_name(filename: str, number: int) -> str:
     return name if name.endswith(suffix) else name + suffix
 
 
+def own_name(filename: str) -> str:
+    """Return an uploaded file's name as the user's machine called it (no folders)."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+
+
 @dataclasses.dataclass
 class Upload:
-    """One preview: the uploaded files, the account asked for and the dry run's outcome."""
+    """One preview: the uploaded files, the account asked for and the dry run's outcome.
+
+    Attributes:
+      folder: the private temporary folder holding the files.
+      names: the names the files are stored under in `folder`.
+      account: the paying account asked for ("" for none).
+      originals: the files' own names, as uploaded (same order as `names`).
+    """
 
     folder: Path
     names: list[str]
     account: str
     preview: Run | None = None
     booked: Run | None = None
+    originals: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def paths(self) -> list[str]:
         """Return the paths of the uploaded files."""
         return [str(self.folder / name) for name in self.names]
+
+    @property
+    def shown_names(self) -> list[str]:
+        """Return the files' own names (the stored names where none was kept)."""
+        return self.originals or self.names
+
+    def shown(self, text: str) -> str:
+        """Return the command's text with each stored file's path replaced by its own name.
+
+        `reserve import` names the files as it was given them: the server's temporary
+        paths, which mean nothing to the person who uploaded them.
+        """
+        folders = dict.fromkeys((str(self.folder), os.path.realpath(self.folder)))
+        for folder in folders:
+            pairs = zip(self.names, self.shown_names, strict=False)
+            for stored, own in sorted(pairs, key=lambda pair: -len(pair[0])):  # Longest first.
+                text = text.replace(os.path.join(folder, stored), own)
+            text = text.replace(folder + os.sep, "")
+        return text
 
 
 class Uploads:
@@ -143,14 +175,17 @@ class Uploads:
         """Store uploaded files in a new private folder; return its token and record."""
         folder = Path(tempfile.mkdtemp(prefix="reserve-fava-"))
         names: list[str] = []
+        originals: list[str] = []
         for number, storage in enumerate(files, start=1):
             name = safe_name(storage.filename or "", number)
             if name in names:
                 name = f"{number}-{name}"
             storage.save(str(folder / name))
             names.append(name)
+            own = own_name(storage.filename or "") or name
+            originals.append(f"{own} ({number})" if own in originals else own)
         token = secrets.token_urlsafe(16)
-        upload = Upload(folder, names, account.strip())
+        upload = Upload(folder, names, account.strip(), originals=originals)
         with self._lock:
             self._items[token] = upload
             while len(self._items) > KEEP:

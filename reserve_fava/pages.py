@@ -23,7 +23,7 @@ class ReserveDashboard(ReservePage):
 
     title = "Reserve"
 
-    def period(self) -> tuple[datetime.date, datetime.date]:
+    def period(self, as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
         """Return the first and last day of Fava's time filter, else of the whole books.
 
         Without a time filter the range runs from the first entry to the audit date (or the
@@ -33,23 +33,23 @@ class ReserveDashboard(ReservePage):
         if date_range is not None:
             return date_range.begin, date_range.end_inclusive
         entries = self.ledger.all_entries
-        as_of = self.state.as_of()
         if not entries:
             return as_of, as_of
         return min(entries[0].date, as_of), max(entries[-1].date, as_of)
 
     def content(self) -> dict[str, Any]:
         """Return the period and the dashboard lines (townships, county totals, the city)."""
-        start, end = self.period()
+        as_of = self.as_of()
+        start, end = self.period(as_of)
 
         def make() -> dict[str, Any]:
-            report = self.state.report_for(self.ledger, start, end)
+            report = self.state.report_for(self.ledger, start, end, as_of)
             return {
-                "rows": self.state.dashboard_for(self.ledger, start, end),
+                "rows": self.state.dashboard_for(self.ledger, start, end, as_of),
                 "currency": report.currency,
             }
 
-        return {"start": start, "end": end, **self.safely(make)}
+        return {"as_of": as_of, "start": start, "end": end, **self.safely(make)}
 
 
 class ReserveAdvances(ReservePage):

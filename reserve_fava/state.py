@@ -61,6 +61,7 @@ class State:
         """Start empty: nothing is read before the first load."""
         self.config = config_mod.Config()
         self.problems: list[str] = []
+        self.unreadable: list[Any] = []
         self._loaded: object = None
         self._lock = threading.RLock()
         self._cache: dict[tuple[Any, ...], Any] = {}
@@ -78,6 +79,9 @@ class State:
             self._reported.clear()
             customs: Any = fava_ledger.all_entries_by_type.Custom
             self.config, self.problems = config_mod.parse(customs)
+            # Syntax errors and missing includes: `reserve audit` exits 2 on these, so they
+            # are no findings; the pages show a banner (the figures miss what was not read).
+            self.unreadable = [e for e in fava_ledger.load_errors if books_mod.is_fatal(e)]
             for problem in self.problems:
                 self.report(fava_ledger, problem)
 
@@ -122,14 +126,20 @@ class State:
             return value
 
     def books(self, fava_ledger: FavaLedger, as_of: datetime.date) -> books_mod.Books:
-        """Return the loaded entries as `Books` for an audit date (Beancount's errors kept)."""
+        """Return the loaded entries as `Books` for an audit date.
+
+        Beancount's own errors are kept (they are `BEANCOUNT` findings), except those that
+        make the books unreadable (`unreadable`), as `reserve audit` does.
+        """
 
         def make() -> books_mod.Books:
             entries: Any = fava_ledger.all_entries
             options: Any = fava_ledger.options
             books = books_mod.from_entries(entries, options, as_of)
             books.errors = [
-                e for e in fava_ledger.load_errors if not books_mod.is_project_finding(e)
+                e
+                for e in fava_ledger.load_errors
+                if not books_mod.is_project_finding(e) and not books_mod.is_fatal(e)
             ]
             return books
 
@@ -151,24 +161,34 @@ class State:
         )
 
     def report_for(
-        self, fava_ledger: FavaLedger, start: datetime.date, end: datetime.date
+        self,
+        fava_ledger: FavaLedger,
+        start: datetime.date,
+        end: datetime.date,
+        as_of: datetime.date,
     ) -> Report:
         """Return the township report of a date range, as `reserve report` computes it."""
-        books = self.books(fava_ledger, self.as_of())
+        books = self.books(fava_ledger, as_of)
         return self._cached(
             fava_ledger,
-            ("report", start, end),
+            ("report", start, end, as_of),
             lambda: reports_mod.township_report(books, start, end),
         )
 
     def dashboard_for(
-        self, fava_ledger: FavaLedger, start: datetime.date, end: datetime.date
+        self,
+        fava_ledger: FavaLedger,
+        start: datetime.date,
+        end: datetime.date,
+        as_of: datetime.date,
     ) -> list[views.DashboardRow]:
         """Return the dashboard lines of a date range (cached like the report they show)."""
-        report = self.report_for(fava_ledger, start, end)
-        books = self.books(fava_ledger, self.as_of())
+        report = self.report_for(fava_ledger, start, end, as_of)
+        books = self.books(fava_ledger, as_of)
         return self._cached(
-            fava_ledger, ("dashboard", start, end), lambda: views.dashboard(report, books)
+            fava_ledger,
+            ("dashboard", start, end, as_of),
+            lambda: views.dashboard(report, books),
         )
 
 
