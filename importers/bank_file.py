@@ -14,8 +14,12 @@ the first problem; nothing is returned for a file with any bad cell.
   since a batch is sent no later than its first processed row; else the file is refused.
 * Batch: 批次号, else `file-` + the first 12 hex digits of the file's SHA-256.
 * IDs: a file with an ID column needs a valid ID on every row; a file without one gives "".
-* Lines below the header with no name, card or amount are notes or summary lines; below the
-  合计 line only summary lines may follow.
+* Lines below the header with no name, card or amount are notes or summary lines, and so is
+  a line whose first cell is a total key (`成功笔数：1`, or `成功笔数` and its value in the
+  next cell); below the 合计 line or such a summary line only summary lines may follow
+  (`importers.bank_detail`).
+* Personal numbers: a full ID or card number in a payee's name or a 失败原因 is masked
+  (`importers.pii_text`, SPEC §6).
 
 The TXT layout (`|`-delimited, UTF-8 or GBK) is: a summary keys line and its values line,
 then the header, then the detail rows, e.g.::
@@ -32,55 +36,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
 from importers import cells
-from importers import fast_rows
+from importers import pii_text
 from importers import summary
+from importers.bank_detail import STATUSES as STATUSES
+from importers.bank_detail import BankRow as BankRow
+from importers.bank_detail import detail
 from importers.columns import BANK_FIELDS
-from importers.columns import FOOTER_WORDS
-from importers.columns import Header
 from importers.columns import find_header
 from importers.errors import InputError
-from importers.table import Cell
-from importers.table import Table
 from importers.table import bulk
 from importers.table import read_table
-
-#: Status texts (upper-cased) and what they mean.
-STATUSES: dict[str, str] = {
-    **dict.fromkeys(
-        ("成功", "交易成功", "处理成功", "付款成功", "已成功", "S", "SUCCESS"), "paid"
-    ),
-    **dict.fromkeys(
-        ("失败", "交易失败", "处理失败", "付款失败", "E", "F", "FAIL", "FAILED"), "failed"
-    ),
-    **dict.fromkeys(
-        ("处理中", "交易处理中", "待处理", "未处理", "P", "PENDING"), "pending"
-    ),
-    **dict.fromkeys(("退票", "已退票", "退汇", "退回", "R", "RETURNED"), "returned"),
-}
-
-
-class BankRow(NamedTuple):
-    """One detail row of a bank file (a named tuple: 100,000 are made in a second's work)."""
-
-    # 1-based position among the file's detail rows (SPEC "bank-row"); the name shadows
-    # tuple.index, which no caller of a row uses.
-    index: int  # type: ignore[assignment]
-    row: int  # the physical row/line number in the file, for messages
-    name: str  # payee 姓名/户名/收款人
-    id_number: str  # canonical 18-character ID, or "" if the file has no ID column
-    card: str  # card digits
-    amount: Decimal  # yuan, 2 decimals
-    memo: str  # 摘要/用途/附言
-    status: str | None  # "paid" | "failed" | "pending" | "returned"; None in a request file
-    fail_reason: str  # 失败原因/备注 for failed or returned rows, else ""
-    date: datetime.date | None  # the row's status date, if the file has such a column
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,112 +66,12 @@ class BankFile:
     rows: tuple[BankRow, ...]
     payer_row: int | None = None  # the line of the payer account, for messages
     payer_label: str = ""  # its key as written (付款账号), for messages
+    sent: bool = False  # the date is the file's 代发日期 (not the earliest status date)
+    labels: tuple[tuple[str, str], ...] = ()  # (field, its header as written), for messages
 
-
-def _status(cell: Cell) -> str:
-    written = cells.text(cell)
-    status = STATUSES.get(written.upper())
-    if status is None:
-        status = STATUSES.get(
-            unicodedata.normalize("NFKC", written).replace(" ", "").upper()
-        )
-    if status is None:
-        if not written:
-            raise cells.CellError("status is empty")
-        raise cells.CellError(
-            f"unknown status {written!r}: expected 成功/失败/处理中/退票 or S/E/P"
-        )
-    return status
-
-
-def _detail(table: Table, header: Header) -> tuple[list[BankRow], list[summary.Fact]]:
-    """Return the detail rows below the header and the facts of footer lines."""
-    columns = header.columns
-    at = fast_rows.Columns(
-        *(columns[key].index if key in columns else -1 for key in fast_rows.Columns._fields)
-    )
-    label = {key: column.header for key, column in columns.items()}
-    fen = columns["amount"].unit == "分"
-    rows: list[BankRow] = []
-    facts: list[summary.Fact] = []
-    state = {"footer": False}
-
-    def slow(row: int, values: Sequence[Cell]) -> bool:
-        footer = _general_row(table.path, at, label, fen, rows, facts, row, values, state)
-        return footer
-
-    fast_rows.plain_rows(
-        table.rows[header.position + 1 :], at, fen, _status, BankRow, rows, slow
-    )
-    return rows, facts
-
-
-def _general_row(
-    path: str,
-    at: fast_rows.Columns,
-    label: dict[str, str],
-    fen: bool,
-    rows: list[BankRow],
-    facts: list[summary.Fact],
-    row: int,
-    values: Sequence[Cell],
-    state: dict[str, bool],
-) -> bool:
-    """Read one row of any shape into rows or facts; return True once below the footer."""
-    name_i, card_i, amount_i, id_i, memo_i, status_i, reason_i, date_i = at
-    n = len(values)
-    footer = state["footer"]
-    first = next((cell for cell in values if cell != ""), "")
-    card_c = values[card_i] if card_i < n else ""
-    if footer or (isinstance(first, str) and first.strip().startswith(FOOTER_WORDS)):
-        if footer and sum(ch.isdigit() for ch in cells.text(card_c)) >= 12:
-            raise InputError(path, "a detail row below the 合计 line", row, label["card"])
-        facts.extend(summary.in_row(row, values, footer=True))
-        if not footer and amount_i < n and values[amount_i] != "":
-            unit = "分" if fen else ""
-            facts.append(
-                summary.Fact("total", values[amount_i], row, label["amount"], unit)
-            )
-        state["footer"] = True
-        return True
-    name_c = values[name_i] if name_i < n else ""
-    amount_c = values[amount_i] if amount_i < n else ""
-    if not (cells.text(name_c) or cells.text(card_c) or cells.text(amount_c)):
-        facts.extend(summary.in_row(row, values))  # a note or summary line
-        return False
-    column = label["name"]
-    try:
-        name = cells.text(name_c)
-        if not name:
-            raise cells.CellError("the payee's name is empty")
-        column = label["card"]
-        card = cells.card(card_c)
-        column = label["amount"]
-        amount = cells.amount(amount_c, fen)
-        id_number = ""
-        if id_i >= 0:
-            column = label["id_number"]
-            id_number = cells.id_number(values[id_i] if id_i < n else "")
-        memo = cells.text(values[memo_i]) if 0 <= memo_i < n else ""
-        status = None
-        reason = ""
-        if status_i >= 0:
-            column = label["status"]
-            status = _status(values[status_i] if status_i < n else "")
-            if status in ("failed", "returned") and 0 <= reason_i < n:
-                reason = cells.text(values[reason_i])
-        date = None
-        if date_i >= 0:
-            column = label["date"]
-            date = cells.date(values[date_i] if date_i < n else "")
-    except cells.CellError as exc:
-        raise InputError(path, str(exc), row, column) from None
-    rows.append(
-        BankRow(
-            len(rows) + 1, row, name, id_number, card, amount, memo, status, reason, date
-        )
-    )
-    return False
+    def label(self, field: str, default: str) -> str:
+        """Return the header of a field's column as written, else default."""
+        return dict(self.labels).get(field, default)
 
 
 def _figures(rows: Sequence[BankRow], kind: str) -> dict[str, Decimal]:
@@ -223,7 +93,8 @@ def _figures(rows: Sequence[BankRow], kind: str) -> dict[str, Decimal]:
 
 def _date(
     path: str, facts: Sequence[summary.Fact], rows: Sequence[BankRow]
-) -> datetime.date:
+) -> tuple[datetime.date, bool]:
+    """Return the file's date, and whether it is its 代发日期."""
     fact = summary.single(path, facts, "date")
     if fact is not None:
         try:
@@ -231,10 +102,10 @@ def _date(
         except cells.CellError as exc:
             raise InputError(path, str(exc), fact.row, fact.label) from None
         if found is not None:
-            return found
+            return found, True
     dates = [r.date for r in rows if r.date is not None]
     if dates:
-        return min(dates)
+        return min(dates), False
     raise InputError(
         path,
         "the file has no date: neither a 代发日期 line above the header "
@@ -264,7 +135,17 @@ def _read(path: str | Path) -> BankFile:
             "卡号/账号/收款账号 and 金额/代发金额/交易金额",
         )
     facts = summary.in_title(table.rows[: header.position])
-    rows, footer_facts = _detail(table, header)
+    rows, footer_facts = detail(table, header)
+    if pii_text.has_number(r.name for r in rows) or pii_text.has_number(
+        r.fail_reason for r in rows
+    ):  # Texts the books copy: a full number in them is masked (SPEC §6).
+        rows = [
+            r._replace(
+                name=pii_text.mask_numbers(r.name),
+                fail_reason=pii_text.mask_numbers(r.fail_reason),
+            )
+            for r in rows
+        ]
     if not rows:
         raise InputError(table.path, "the file has a header but no detail rows", header.row)
     facts += footer_facts
@@ -279,14 +160,17 @@ def _read(path: str | Path) -> BankFile:
         except cells.CellError as exc:
             raise InputError(table.path, str(exc), payer.row, payer.label) from None
     batch_text = cells.text(batch.value) if batch is not None else ""
+    date, sent = _date(table.path, facts, rows)
     return BankFile(
         path=table.path,
         sha256=table.sha256,
         kind=kind,
         batch=batch_text or "file-" + table.sha256[:12],
-        date=_date(table.path, facts, rows),
+        date=date,
         payer_account=payer_account,
         rows=tuple(rows),
         payer_row=payer.row if payer is not None else None,
         payer_label=payer.label if payer is not None else "",
+        sent=sent,
+        labels=tuple((key, column.header) for key, column in header.columns.items()),
     )

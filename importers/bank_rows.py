@@ -43,6 +43,7 @@ from importers.errors import InputError
 from importers.identity import Booked
 from importers.identity import RowId
 from importers.payer import Payer
+from importers.payer import unplaced
 from importers.render import needs_escape
 from importers.render import quote
 from ledger import accounts
@@ -98,6 +99,7 @@ class RowBooker(ReturnRows):
         # Every row's recipient in one loop: a skipped row wastes a hash, a booked one a call.
         hashes = self.booker.hasher.recipients([row.id_number for row in self.bank.rows])
         bank_date, tally, paying_account = self.bank.date, self.tally, self.payer.account
+        sent = self.bank.sent
         # Registers are booked before bank files: whether the payer's county has approvals
         # to join is known for the whole file (a result file alone joins nothing).
         joins = self.payer.county in joiner.counties
@@ -129,7 +131,13 @@ class RowBooker(ReturnRows):
             approval, note = (
                 self._approval(row, before) if joins or before is not None else (None, "")
             )
-            date = bank_date if status == "request" else (row.date or bank_date)
+            # The file's 代发日期 (the day money left); a return, the day it came back.
+            if status == "request" or (
+                sent and status != "returned" and action != "return"
+            ):
+                date = bank_date
+            else:
+                date = row.date or bank_date
             if action == "payout-failed":
                 self._payout_failed(row, card, row_id, approval, date, status)
                 continue
@@ -144,8 +152,8 @@ class RowBooker(ReturnRows):
                 bank_status, narration = "pending", NARRATION[status]
                 target = _account("intransit", county, township)
                 kind = "in_transit" if status == "request" else "pending"
-                new = Booked("pending", case, paying_account, target)
                 takes = approval is not None
+                new = Booked("pending", case, paying_account, target)
             else:
                 bank_status, narration, kind = "paid", NARRATION["paid"], "paid"
                 if approval is None:
@@ -194,8 +202,16 @@ class RowBooker(ReturnRows):
                 status_line = status_lines[bank_status]
             else:
                 payee = approval.name
+                # `k/n` of an approval paid in stages: given when the row takes its
+                # approval (sent or paid), kept from its transit entry when paid.
+                if takes:
+                    stage = new.stage = joiner.stage(approval, amount)
+                elif before is not None and bank_status == "paid":
+                    stage = before.stage or joiner.stage(approval, amount, counted=True)
+                else:
+                    stage = ""
                 meta, meta_lines = text.meta(
-                    row, card, occurrence, recipient, approval, bank_status
+                    row, card, occurrence, recipient, approval, bank_status, stage
                 )
                 status_line = ""  # in meta_lines
             postings = moves.get((target, source, amount)) or text.postings(
@@ -256,9 +272,9 @@ class RowBooker(ReturnRows):
             return approval.county, approval.township
         raise InputError(
             self.bank.path,
-            "paid from the county treasury and joined to no approval record, so the row's "
-            "township is unknown: import its approval register first, or use --account",
+            unplaced(self.bank, row.status, self.payer, self.booker.payer is not None),
             row.row,
+            self.bank.label("memo", "") or self.bank.label("name", "姓名"),
         )
 
     def _county(self, source: str, to: str) -> str:

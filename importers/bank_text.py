@@ -127,6 +127,7 @@ class BankText:
         recipient: str,
         approval: Approval | None,
         status: str,
+        instalment: str = "",
     ) -> MetaText:
         """Return a bank row's metadata and its lines.
 
@@ -137,9 +138,12 @@ class BankText:
           recipient: its recipient hash, or "" (then the approval's, if any).
           approval: the joined approval (its case first, its copied keys last), or None.
           status: the `bank-status` written.
+          instalment: `k/n` of a stage of an approval paid in stages, else "" (last).
 
         """
-        lazy = LazyMeta((approval, recipient, card, row, occurrence, status, self))
+        lazy = LazyMeta(
+            (approval, recipient, card, row, occurrence, status, self, instalment)
+        )
         reason = row.fail_reason
         reason_line = holder_line = case_line = keys_text = occurrence_line = ""
         if occurrence > 1:
@@ -153,9 +157,10 @@ class BankText:
             own = self._own_lines(row, card, recipient, approval)
             if row.name.strip() != approval.name.strip():
                 holder_line = f"  holder: {quote(row.name)}\n"
+        stage_line = f'  instalment: "{instalment}"\n' if instalment else ""
         return lazy, (
             f'{case_line}{own}{occurrence_line}  bank-status: "{status}"\n{reason_line}'
-            f"{self._sha_line}{holder_line}{keys_text}"
+            f"{self._sha_line}{holder_line}{keys_text}{stage_line}"
         )
 
     def _own_lines(
@@ -184,6 +189,7 @@ def pairs(
     occurrence: int,
     status: str,
     text: BankText,
+    instalment: str = "",
 ) -> tuple[tuple[str, Value], ...]:
     """Return a bank row's metadata in the order written (the arguments of `meta`)."""
     id_masked = mask(row.id_number)
@@ -216,6 +222,8 @@ def pairs(
         if holder is not None:
             meta.append(("holder", holder))
         meta += approval.keys
+    if instalment:
+        meta.append(("instalment", instalment))
     return tuple(meta)
 
 

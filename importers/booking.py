@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from importers import identity
+from importers import register_conflict
 from importers.bank_file import BankFile
 from importers.bank_rows import RowBooker
 from importers.drafts import COPY_KEYS
@@ -35,7 +36,7 @@ class Booker:
         self.key = key
         self.hasher = identity.Hasher(key)
         self.payer = payer
-        self.joiner = Joiner(state.approvals.values(), state.taken())
+        self.joiner = Joiner(state.approvals.values(), state.taken(), state.stages)
         self.drafts: list[Draft] = []
         self.outcome = Outcome()
 
@@ -51,7 +52,11 @@ class Booker:
         self.drafts.append(draft)
 
     def book_register(self, register: Register) -> None:
-        """Book a register's rows as approval records (cases already recorded are skipped)."""
+        """Book a register's rows as approval records.
+
+        A case already recorded in the county is skipped when the row says the same, and
+        refused when it differs (`importers.register_conflict`).
+        """
         directory = self.state.directory
         for row in register.rows:
             place = directory.township_by_name(None, row.township)
@@ -63,9 +68,6 @@ class Booker:
                     row.row,
                     "乡镇(街道)",
                 )
-            if self.joiner.get(place.county, row.case) is not None:
-                self.outcome.add("skipped", row.amount)
-                continue
             date = row.approved or row.applied
             if date is None:
                 raise InputError(
@@ -105,7 +107,15 @@ class Booker:
                 recipients.mask(row.id_number),
                 row.approved,
                 keys,
+                f"{register.path}, row {row.row}",
             )
+            existing = self.joiner.get(place.county, row.case)
+            if existing is not None:
+                problem = register_conflict.conflict(existing, approval, register)
+                if problem is not None:
+                    raise InputError(register.path, problem[0], row.row, problem[1])
+                self.outcome.add("skipped", row.amount)  # the same approval again
+                continue
             self.joiner.add(approval)
             self.state.approvals[(place.county, row.case)] = approval
             self._emit(

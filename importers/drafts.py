@@ -94,6 +94,9 @@ class Approval:
       id_masked: masked ID, or "".
       approved: the approval date; None for an emergency advance not yet approved.
       keys: the COPY_KEYS present on the record, in COPY_KEYS order.
+      where: where it was read, for messages: `FILE:LINE` of a record of the books;
+        `FILE, row N` of a register row.
+      recorded: read from the books (not from a register of this import).
 
     """
 
@@ -107,6 +110,8 @@ class Approval:
     id_masked: str
     approved: datetime.date | None
     keys: tuple[tuple[str, Value], ...]
+    where: str = ""
+    recorded: bool = False
 
     @property
     def is_advance(self) -> bool:
@@ -124,6 +129,9 @@ def approval_from_meta(
         return value if isinstance(value, str) else ""
 
     approved = meta.get("approved")
+    where = text("filename")
+    if where and isinstance(line := meta.get("lineno"), int):
+        where = f"{where}:{line}"
     keys = tuple(
         (key, value)
         for key in COPY_KEYS
@@ -141,6 +149,8 @@ def approval_from_meta(
         id_masked=text("id-masked"),
         approved=approved if isinstance(approved, datetime.date) else None,
         keys=keys,
+        where=where,
+        recorded=True,
     )
 
 

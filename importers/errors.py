@@ -3,10 +3,13 @@
 Reading a bank file or an approval register validates every cell before anything is
 returned; the first problem found is raised as an `InputError`. The command layer turns it
 into exit code 2 and prints `str(error)`, e.g.
-`bank.csv, row 7, column 金额: amount -5.00 is not positive`.
+`bank.csv, row 7, column 金额: amount -5.00 is not positive`. A message may quote a cell:
+any full ID or card number in it is masked (`importers.pii_text`, SPEC §6).
 """
 
 from __future__ import annotations
+
+from importers.pii_text import mask_numbers
 
 
 class InputError(Exception):
@@ -24,7 +27,7 @@ class InputError(Exception):
         self, path: str, message: str, row: int | None = None, column: str | None = None
     ) -> None:
         self.path = path
-        self.message = message
+        self.message = mask_numbers(message)
         self.row = row
         self.column = column
         super().__init__(self.__str__())

@@ -4,8 +4,9 @@ A bank row is known by (batch, card hash, amount, occurrence of that triple in t
 the same row in a request file and in its result file has one identity, whatever its line.
 `LedgerState` holds, for every identity booked, its latest status and the accounts it went
 through, plus the approval records by (county, case), the directory, the latest seal and the
-key-file setting. It is built by `StateBuilder`, fed either by the fast text scan of the books
-(`importers.scan`) or by loaded entries (`from_entries`, for beangulp's `-e BOOKS`).
+key-file setting. It is built by `StateBuilder`, fed either by the parse of the books' files
+(`importers.scan`, Beancount's parser file by file) or by loaded entries (`from_entries`, for
+beangulp's `-e BOOKS`); both through `feed`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Booked:
       transit: the in-transit account while the row is in transit, else "".
       target: the account a paid row went to (relief, advance, suspense), else "".
       link: the advance link of a paid advance, else "".
+      stage: its `instalment` ("k/n") when it is a stage of an approval paid in stages.
 
     """
 
@@ -52,6 +54,7 @@ class Booked:
     transit: str = ""
     target: str = ""
     link: str = ""
+    stage: str = ""
 
     @property
     def county(self) -> str:
@@ -74,6 +77,8 @@ class LedgerState:
     seal: datetime.date | None
     key_file: str | None
     opened: set[str]
+    #: The highest `instalment` stage booked per (county, case).
+    stages: dict[tuple[str, str], int] = dataclasses.field(default_factory=dict)
 
     def taken(self) -> dict[tuple[str, str], Decimal]:
         """Return, per (county, case), the amount in transit or paid (net of failures)."""
@@ -112,6 +117,7 @@ class StateBuilder:
         self.bank_rows: list[tuple[datetime.date, int, RowId, Booked]] = []
         self.seal: datetime.date | None = None
         self.key_file: str | None = None
+        self.stages: dict[tuple[str, str], int] = {}
 
     def open(self, entry: data.Open) -> None:
         """Note an open directive (kept whole for reserves and treasuries)."""
@@ -165,8 +171,23 @@ class StateBuilder:
                 booked.paying = account
         if isinstance(link := meta.get("__link__"), str):
             booked.link = link
+        if booked.case and status in ("pending", "paid"):
+            self._stage(booked, meta.get("instalment"))
         row_id = (batch, card, amount, int(occurrence))
         self.bank_rows.append((date, _RANK.get(status, 4), row_id, booked))
+
+    def _stage(self, booked: Booked, written: Any) -> None:
+        """Note a stage of a case: its `instalment`, or 1 for a paid row without one."""
+        if isinstance(written, str):
+            booked.stage = written
+            number = written.split("/", 1)[0].strip()
+            stage = int(number) if number.isdigit() else 1
+        elif booked.status == "paid":
+            stage = 1  # paid before instalments were written: the first stage
+        else:
+            return
+        key = (booked.county, booked.case)
+        self.stages[key] = max(self.stages.get(key, 0), stage)
 
     def build(self) -> LedgerState:
         """Return the state: rows replayed in date order, approvals placed in counties."""
@@ -194,6 +215,7 @@ class StateBuilder:
             self.seal,
             self.key_file,
             self.opened,
+            self.stages,
         )
 
 
@@ -206,6 +228,7 @@ def merge(booked: dict[RowId, Booked], row_id: RowId, new: Booked) -> None:
     old.status = new.status
     old.case = new.case or old.case
     old.paying = old.paying or new.paying
+    old.stage = new.stage or old.stage
     if new.status == "pending":
         old.transit = new.transit or old.transit
     elif new.status == "paid":
@@ -218,24 +241,29 @@ def merge(booked: dict[RowId, Booked], row_id: RowId, new: Booked) -> None:
 def from_entries(entries: Iterable[data.Directive], main_file: str = "") -> LedgerState:
     """Return the state of loaded entries (beangulp's existing entries)."""
     builder = StateBuilder(main_file)
+    feed(builder, entries)
+    return builder.build()
+
+
+def feed(builder: StateBuilder, entries: Iterable[data.Directive]) -> None:
+    """Note what an import needs of entries, parsed or loaded, in any order."""
     for entry in entries:
-        if isinstance(entry, data.Open):
-            builder.open(entry)
-        elif isinstance(entry, data.Transaction):
-            if "batch" in entry.meta:
-                meta = dict(entry.meta)
+        if isinstance(entry, data.Transaction):
+            meta = entry.meta
+            if "batch" in meta:
                 links = [link for link in entry.links or () if link.startswith("adv-")]
                 if links:
-                    meta["__link__"] = links[0]
+                    meta = {**meta, "__link__": links[0]}
                 postings = [
                     (p.account, p.units.number)
                     for p in entry.postings
                     if p.units is not None and p.units.number is not None
                 ]
                 builder.bank(entry.date, meta, postings)
+        elif isinstance(entry, data.Open):
+            builder.open(entry)
         elif isinstance(entry, data.Custom):
             _custom(builder, entry)
-    return builder.build()
 
 
 def _custom(builder: StateBuilder, entry: data.Custom) -> None:

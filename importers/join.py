@@ -37,9 +37,16 @@ class Joiner:
     """Approval records by case, (recipient, amount) and (name, amount), per county."""
 
     def __init__(
-        self, approvals: Iterable[Approval], taken: dict[tuple[str, str], Decimal]
+        self,
+        approvals: Iterable[Approval],
+        taken: dict[tuple[str, str], Decimal],
+        stages: dict[tuple[str, str], int] | None = None,
     ) -> None:
-        """Index the approvals; taken holds the amounts already in effect per case."""
+        """Index the approvals.
+
+        taken holds the amounts already in effect per case, stages the highest instalment
+        number the books give a case.
+        """
         self.by_case: dict[tuple[str, str], Approval] = {}
         self.by_recipient: dict[tuple[str, str, Decimal], list[Approval]] = defaultdict(
             list
@@ -47,6 +54,7 @@ class Joiner:
         self.by_name: dict[tuple[str, str, Decimal], list[Approval]] = defaultdict(list)
         self.taken: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO, taken)
         self.counties: set[str] = set()  # those with any approval: others join nothing
+        self.stages: dict[tuple[str, str], int] = dict(stages or {})
         for approval in approvals:
             self.add(approval)
 
@@ -97,6 +105,29 @@ class Joiner:
                 return approval, ""
         approval = self._unique(self.by_name.get((county, name, amount), []))
         return approval, note
+
+    def stage(self, approval: Approval, amount: Decimal, counted: bool = False) -> str:
+        """Return the `instalment` of a row taking an approval, "k/n", or "" for the whole.
+
+        A row is a stage of an approval paid in stages when it takes less than the amount
+        approved, or another stage is in effect (in transit or paid). k follows the highest
+        stage number of the case (a row of the case paid without an `instalment` is stage
+        1); n is the number of stages known when the row is booked: k when this stage
+        completes the amount approved, else k + 1 (at least one more is to come).
+
+        Args:
+          approval: the approval the row joins.
+          amount: the row's amount.
+          counted: the amount is already among those taken (a row in transit from books
+            written before stages were given).
+        """
+        key = (approval.county, approval.case)
+        before = self.taken[key] - (amount if counted else ZERO)
+        if before <= ZERO and amount >= approval.amount:
+            return ""
+        k = self.stages.get(key, 0) + 1
+        self.stages[key] = k
+        return f"{k}/{k if before + amount >= approval.amount else k + 1}"
 
     def take(self, approval: Approval, amount: Decimal) -> None:
         """Mark an amount of an approval as in effect (in transit or paid)."""

@@ -9,9 +9,13 @@ bank account number.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from ledger import accounts
 from ledger import directory as directory_mod
+
+if TYPE_CHECKING:
+    from importers.bank_file import BankFile
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,4 +58,34 @@ def resolve(
     return None, (
         f"payer account {text} is not the bank-account of any township reserve or county "
         "treasury in the books"
+    )
+
+
+def unplaced(bank: BankFile, status: str | None, payer: Payer, by_option: bool) -> str:
+    """Return why a treasury-paid row joined to no approval cannot be booked, and what works.
+
+    SPEC §10 sends a paid row with no approval to `Assets:Suspense:<County>:<Township>`,
+    and takes a treasury's township from the approval record: with neither there is no
+    account to book to (docs/import.md, "Decisions").
+    """
+    what = {"paid": "paid", "pending": "pending"}.get(status or "", "sent")
+    if by_option:
+        named = f"--account {payer.account}"
+    else:
+        where = f", row {bank.payer_row}" if bank.payer_row else ""
+        named = f"{bank.payer_label or '付款账号'}{where}: {payer.account}"
+    memo = bank.label("memo", "")
+    case_hint = (
+        f"write the case number in the {memo} column"
+        if memo
+        else "add a 摘要/用途/附言 column holding the case number"
+    )
+    return (
+        f"a row {what} by the county treasury ({named}) joins no approval record, so its "
+        f"township is unknown: a treasury pays for every township of {payer.county}, the "
+        "township is taken from the approval record (SPEC §10), and without it there is no "
+        "suspense account to book the row to. To book it: import the approval register "
+        f"first (before this file, or in the same command), {case_hint}, or, if a "
+        "township's reserve paid the file, name that account: "
+        f"--account Assets:Reserve:{payer.county}:<Township>"
     )

@@ -7,7 +7,9 @@ most, its ratio is a number (required for the general procedure), a conference r
 决议文号, and its dates are dates. 审批日期 is required except on an emergency row, where an
 empty one means the payment is an advance. 困难类型 maps to a category by its first
 characters; any other text is `other` and is kept in `category_text` (empty for the mapped
-categories). The first bad cell is raised as an `InputError`.
+categories). The first bad cell is raised as an `InputError`. A full ID or card number in
+a free text the books copy (name, approver, 决议文号, 困难类型) is masked; in a case number,
+which is kept whole and joins bank rows, it is refused (SPEC §6, `importers.pii_text`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from importers.columns import HEADER_SEARCH
 from importers.columns import REGISTER_FIELDS
 from importers.columns import find_header
 from importers.errors import InputError
+from importers.pii_text import full_number
+from importers.pii_text import mask_numbers
+from importers.register_conflict import repeated
 from importers.table import Cell
 from importers.table import bulk
 from importers.table import read_table
@@ -82,6 +87,11 @@ class Register:
     path: str
     sha256: str
     rows: tuple[RegisterRow, ...]
+    labels: tuple[tuple[str, str], ...] = ()  # (field, its header as written)
+
+    def label(self, field: str, default: str) -> str:
+        """Return the header of a field's column as written, else default."""
+        return dict(self.labels).get(field, default)
 
 
 class _Bad(Exception):
@@ -131,6 +141,11 @@ def _row(row: int, cell: dict[str, Cell], label: dict[str, str], fen: bool) -> R
     column = label["case"]
     try:
         case = _required(cell["case"], "case number")
+        if (exposed := full_number(case)) is not None:  # a case is kept whole: refused
+            raise cells.CellError(
+                f"case number {mask_numbers(case)} holds a full {exposed}, which the books "
+                "never hold (SPEC §6); number the case without it"
+            )
         column = label["name"]
         name = _required(cell["name"], "name")
         column = label["id_number"]
@@ -167,21 +182,21 @@ def _row(row: int, cell: dict[str, Cell], label: dict[str, str], fen: bool) -> R
         applied = cells.date(cell.get("applied", ""))
     except cells.CellError as exc:
         raise _Bad(str(exc), column) from None
-    kind, kind_text = category(cells.text(cell.get("category", "")))
+    kind, kind_text = category(mask_numbers(cells.text(cell.get("category", ""))))
     return RegisterRow(
         row=row,
         case=case,
-        name=name,
+        name=mask_numbers(name),  # free texts the books copy (SPEC §6)
         id_number=id_number,
         township=township,
         procedure=procedure,
         approval=approval,
-        approver=approver,
+        approver=mask_numbers(approver),
         approved=approved,
         amount=amount,
         ratio=ratio,
         notice=notice,
-        decision=decision,
+        decision=mask_numbers(decision),
         category=kind,
         category_text=kind_text,
         applied=applied,
@@ -212,7 +227,7 @@ def _read(path: str | Path) -> Register:
     at = {key: column.index for key, column in header.columns.items()}
     label = {key: column.header for key, column in header.columns.items()}
     fen = header.columns["amount"].unit == "分"
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # case → its position in rows
     rows: list[RegisterRow] = []
     for row, values in table.rows[header.position + 1 :]:
         first = next((c for c in values if c != ""), "")
@@ -228,15 +243,17 @@ def _read(path: str | Path) -> Register:
         if parsed.case in seen:
             raise InputError(
                 table.path,
-                f"case {parsed.case} is already on row {seen[parsed.case]}",
+                repeated(rows[seen[parsed.case]], parsed, label),
                 row,
                 label["case"],
             )
-        seen[parsed.case] = row
+        seen[parsed.case] = len(rows)
         rows.append(parsed)
     if not rows:
         raise InputError(table.path, "the register has a header but no rows", header.row)
-    return Register(path=table.path, sha256=table.sha256, rows=tuple(rows))
+    return Register(
+        path=table.path, sha256=table.sha256, rows=tuple(rows), labels=tuple(label.items())
+    )
 
 
 def identify(path: str | Path) -> str | None:

@@ -2,8 +2,8 @@
 
 Book approval registers, bank request files and result files (SPEC §7, §10).
 
-Order of work: the recipient key (before any input file is read); the books' state by a fast
-text scan (`importers.scan`), under the books' lock; every file read and validated (registers
+Order of work: the recipient key (before any input file is read); the books' state by a
+parse of their files (`importers.scan`; a syntax error is exit 2), under the books' lock; every file read and validated (registers
 first, then request files, then result files, each group in the order given); every row
 booked in memory; then one atomic write of per-year, per-county files. Any problem is exit 2
 with a message naming the file, row and column, and nothing is written.

@@ -118,6 +118,28 @@ def in_row(row: int, values: Sequence[Cell], footer: bool = False) -> list[Fact]
     return facts
 
 
+#: What a summary line's first cell may give: totals and subtotals.
+_SUMMARY = frozenset(
+    ("count", "total", "paid_count", "paid_total", "failed_count", "failed_total")
+)
+
+
+def is_summary_line(values: Sequence[Cell]) -> bool:
+    """Return True for a line of totals: its first cell a total key, alone or with a value.
+
+    `成功笔数：1` (a `key：value` cell) or `成功笔数` (a key cell, its value in the next
+    cell) is a summary line; a payee's name or a row number is not.
+    """
+    first = next((cell for cell in values if cell != ""), "")
+    if not isinstance(first, str):
+        return False
+    found = _key(first, False)
+    if found is not None:
+        return found[0] in _SUMMARY
+    match = _TITLE_PAIR.match(first.strip())
+    return match is not None and TITLE_KEYS[match.group(1)] in _SUMMARY
+
+
 def in_title(rows: Sequence[tuple[int, Sequence[Cell]]]) -> list[Fact]:
     """Return the facts of the lines above the header (a keys line takes the next line)."""
     facts: list[Fact] = []
