@@ -68,6 +68,7 @@ class Disbursement:
 
     Attributes:
       entry: the transaction.
+      meta: its metadata (kept here: a rule reading it need not look at the transaction).
       date: its date.
       county, township: where it belongs (of its first relief or advance posting).
       procedure: small, general or emergency for relief; "advance" for an advance.
@@ -84,6 +85,7 @@ class Disbursement:
     """
 
     entry: data.Transaction
+    meta: dict[str, Any]
     date: datetime.date
     county: str
     township: str
@@ -98,11 +100,6 @@ class Disbursement:
     holds_out: bool
     position: int
     group: CaseMoney | None
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        """Return the transaction's metadata."""
-        return self.entry.meta
 
     @property
     def is_advance(self) -> bool:

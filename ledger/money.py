@@ -201,6 +201,7 @@ class Money:
                 settlement = advance_out and first[0] == _RELIEF
                 d = Disbursement(
                     entry,
+                    meta,
                     entry.date,
                     first[1],
                     first[2],

@@ -67,12 +67,11 @@ class _Payments:
         case_rules = self.per_case.case
         findings: list[Finding] = []
         for d in payments:
-            entry = d.entry
-            if id(entry) in undone:
+            if id(d.entry) in undone:  # The id alone: the transaction is not looked at.
                 continue
             # Each rule first asks the cheap question "can this payment raise it?"; only a
             # payment that may is looked at closely (and messages are made only for findings).
-            keys = vouch(entry.meta, d.procedure, d.settlement)
+            keys = vouch(d.meta, d.procedure, d.settlement)
             if keys is None:
                 gaps = approval_meta.problems(d)
                 if gaps:
@@ -82,7 +81,7 @@ class _Payments:
             if procedure == "advance":
                 continue
             if keys is None:
-                meta = entry.meta
+                meta = d.meta
                 level, approved = meta.get("approval"), meta.get("approved")
                 if not isinstance(level, str):  # An amount raises when compared with text.
                     level = None

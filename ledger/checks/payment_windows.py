@@ -71,16 +71,15 @@ def payments(books: Books) -> dict[str, list[Payment]]:
     levels = cases.LEVELS
     new = tuple.__new__  # Payment(...) without the NamedTuple's Python-level constructor.
     for d in repeated:
-        entry = d.entry
-        key = id(entry)
+        key = id(d.entry)  # The id alone: the transaction is not looked at.
         if key in skip:
             continue
         recipient = d.recipient
         if not hashed(recipient):
             continue  # A recipient missing or not hashed is APPROVAL-MISSING's.
         advance = advance_of.get(key)
-        level = entry.meta.get("approval")
-        on = entry.date if advance is None else advance.entry.date
+        level = d.meta.get("approval")
+        on = d.date if advance is None else advance.date
         group = found[recipient]
         if group and group[-1][1] >= on:  # Payment.date
             unsorted.add(recipient)
