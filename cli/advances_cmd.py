@@ -17,6 +17,7 @@ from cli.options import as_of_option
 from cli.options import books_argument
 from cli.options import parse_date
 from ledger import advances
+from ledger import audit_date
 from ledger import books as books_mod
 from ledger.advances import AdvanceRow
 from ledger.findings import format_amount
@@ -154,7 +155,7 @@ def command(books: str, as_of: str | None, fmt: str) -> None:
     """
     date = parse_date(as_of, "--as-of")
     try:
-        loaded = books_mod.load_for_audit(books, date)
+        loaded = audit_date.load_for_audit(books, date)
     except books_mod.BooksError as exc:
         raise UsageError(str(exc)) from None
     rows = ordered(advances.outstanding(loaded))

@@ -9,6 +9,7 @@ from cli.errors import UsageError
 from cli.options import as_of_option
 from cli.options import parse_date
 from ledger import audit as audit_mod
+from ledger import audit_date
 from ledger import books as books_mod
 from ledger.findings import sort_key
 
@@ -70,7 +71,7 @@ def command(
     if books is None:
         raise UsageError("give BOOKS, or --db URL for the cross-book checks")
     try:
-        loaded = books_mod.load_for_audit(books, date)
+        loaded = audit_date.load_for_audit(books, date)
     except books_mod.BooksError as exc:
         raise UsageError(str(exc)) from None
     try:

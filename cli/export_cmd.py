@@ -11,6 +11,7 @@ from cli.options import as_of_option
 from cli.options import books_argument
 from cli.options import parse_date
 from ledger import audit as audit_mod
+from ledger import audit_date
 from ledger import books as books_mod
 from ledger.export import export as export_mod
 from ledger.export import urls
@@ -58,7 +59,7 @@ def command(books: str, db: str | None, name: str | None, as_of: str | None) -> 
     except urls.DatabaseError as error:
         raise UsageError(str(error)) from None
     try:
-        loaded = books_mod.load_for_audit(books, date)
+        loaded = audit_date.load_for_audit(books, date)
     except books_mod.BooksError as error:
         raise UsageError(str(error)) from None
     try:

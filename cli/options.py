@@ -7,6 +7,7 @@ import datetime
 import click
 
 from cli.errors import UsageError
+from ledger.audit_date import iso_date
 
 
 def parse_date(value: str | None, option: str) -> datetime.date | None:
@@ -14,7 +15,7 @@ def parse_date(value: str | None, option: str) -> datetime.date | None:
     if value is None:
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
         raise UsageError(f"{option} {value!r} is not a date YYYY-MM-DD") from None
 

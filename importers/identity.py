@@ -25,6 +25,7 @@ from importers.drafts import approval_from_meta
 from ledger import accounts
 from ledger import directory as directory_mod
 from ledger import recipients
+from ledger.checks.approval_meta import instalment
 
 #: (batch, card hash, amount, occurrence).
 RowId = tuple[str, str, Decimal, int]
@@ -180,8 +181,8 @@ class StateBuilder:
         """Note a stage of a case: its `instalment`, or 1 for a paid row without one."""
         if isinstance(written, str):
             booked.stage = written
-            number = written.split("/", 1)[0].strip()
-            stage = int(number) if number.isdigit() else 1
+            parsed = instalment({"instalment": written})  # As the audit reads it.
+            stage = parsed[0] if parsed is not None else 1
         elif booked.status == "paid":
             stage = 1  # paid before instalments were written: the first stage
         else:

@@ -62,7 +62,10 @@ def _parse_file(
     for name in options.get("include") or ():
         target = path.parent / name
         if any(ch in name for ch in "*?["):
-            for match in sorted(glob.glob(str(target))):
+            matches = sorted(glob.glob(str(target)))
+            if not matches:  # As Beancount's loader: a pattern matching no file is missing.
+                raise BooksError(f"{path}: include {name} does not match any files")
+            for match in matches:
                 _parse_file(Path(match).resolve(), builder, seen, errors)
         elif not target.is_file():
             raise BooksError(f"{path}: included file {name} does not exist")

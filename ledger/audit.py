@@ -22,8 +22,9 @@ from ledger.plugin import no_gc
 class CheckFailed(Exception):
     """A check family raised on these books: a defect of the checks, never a finding.
 
-    The audit cannot say the books are clean, so its callers stop with this message rather
-    than a traceback (or, in Fava, show the other families and name this one).
+    The audit cannot say the books are clean, so `reserve audit` and `export` stop with this
+    message rather than a traceback (Fava runs the families one by one and names the one that
+    failed).
     """
 
     def __init__(self, family: str, error: Exception) -> None:
@@ -32,7 +33,6 @@ class CheckFailed(Exception):
             f"the {family} checks failed on these books ({type(error).__name__}: {error}); "
             "this is a defect of reserve: please report it, with the entries concerned"
         )
-        self.family = family
 
 
 def beancount_findings(books: Books) -> list[Finding]:

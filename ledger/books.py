@@ -4,8 +4,7 @@
 and the date are always current. Syntax errors and missing includes make the books unusable:
 `BooksError` (exit 2). The project plugins' own findings are set aside (the audit runs every
 check itself with its own date); Beancount's other errors stay, to be reported as `BEANCOUNT`.
-`load_for_audit` (the commands that audit) dates the audit as SPEC §5 orders: the date given,
-else the `as_of` of the project plugins' config in the books, else today.
+The audit date of the commands that audit is `ledger.audit_date`'s.
 """
 
 from __future__ import annotations
@@ -198,96 +197,6 @@ def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Bo
         raise BooksError(f"{path}: the books cannot be read:\n{shown}{more}")
     own = [e for e in errors if not is_project_finding(e)]
     return Books(entries, options, as_of or today(), str(main), own)
-
-
-def load_for_audit(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Books:
-    """Return the books at path as `load` does, as of the audit date of SPEC §5.
-
-    The date is `as_of` (the command's `--as-of`), else the `as_of` the books' project plugins
-    declare in their config (`declared_as_of`), else today.
-
-    Raises:
-      BooksError: as `load`; also for a malformed project plugin config, and for plugins
-        declaring different dates when `as_of` is not given.
-
-    """
-    books = load(path, as_of)
-    declared = plugin_dates(books.options)  # Validated even when as_of is given.
-    if as_of is None and declared:
-        books.as_of = _agreed(declared, books.options)  # No view has read the date yet.
-    return books
-
-
-def plugin_dates(options: dict[str, Any]) -> list[tuple[str, datetime.date]]:
-    """Return (module, as_of) of each project plugin (`plugins.<family>`) that declares one.
-
-    Raises:
-      BooksError: a project plugin's config is not `{'as_of': 'YYYY-MM-DD'}` (the message
-        names the main file and the plugin line).
-
-    """
-    from ledger.checks import FAMILIES  # Both modules import this one: not at the top.
-    from ledger.plugin import parse_config
-
-    found = []
-    for name, config in options.get("plugin") or ():
-        family = name.removeprefix("plugins.")
-        if family == name or family not in FAMILIES:
-            continue
-        date, problem = parse_config(family, config)
-        if problem is not None:
-            raise BooksError(f"{_main(options)}{_at_line(options, name, ':')}: {problem}")
-        if date is not None:
-            found.append((name, date))
-    return found
-
-
-def declared_as_of(options: dict[str, Any]) -> datetime.date | None:
-    """Return the audit date the books' project plugins declare, None when none does.
-
-    Raises:
-      BooksError: a malformed config (`plugin_dates`), or two plugins declaring different
-        dates (the message names the dates and says to pass --as-of).
-
-    """
-    declared = plugin_dates(options)
-    return _agreed(declared, options) if declared else None
-
-
-def _agreed(declared: list[tuple[str, datetime.date]], options: dict[str, Any]) -> datetime.date:
-    dates = {date for _, date in declared}
-    if len(dates) == 1:
-        return dates.pop()
-    shown = ", ".join(
-        f"{date.isoformat()} ({name}{_at_line(options, name, ', line ')})"
-        for name, date in sorted(declared, key=lambda found: (found[1], found[0]))
-    )
-    raise BooksError(
-        f"{_main(options)}: the project plugins declare different audit dates: {shown}; "
-        "pass --as-of YYYY-MM-DD to choose the audit date"
-    )
-
-
-def _main(options: dict[str, Any]) -> str:
-    return str(options.get("filename") or "<books>")
-
-
-def _at_line(options: dict[str, Any], name: str, prefix: str) -> str:
-    """Return prefix + the line of a plugin's first directive in the main file ("" if none)."""
-    number = plugin_line(options, name)
-    return f"{prefix}{number}" if number else ""
-
-
-def plugin_line(options: dict[str, Any], name: str) -> int:
-    """Return the line of a plugin's first `plugin` directive in the main file (0 if none)."""
-    path = Path(_main(options))
-    if not path.is_file():
-        return 0
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    for number, text in enumerate(lines, 1):
-        if text.startswith("plugin") and f'"{name}"' in text:
-            return number
-    return 0
 
 
 def from_entries(

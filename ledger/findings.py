@@ -111,11 +111,6 @@ class Finding:
         return SEVERITY.get(self.code, "error")
 
     @property
-    def subject(self) -> str:
-        """Return what an `explained` directive names for this finding."""
-        return self.case or self.key
-
-    @property
     def subjects(self) -> tuple[str, ...]:
         """Return every subject an `explained` directive may name: its case, its account."""
         return tuple(s for s in dict.fromkeys((self.case, self.key)) if s)

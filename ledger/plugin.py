@@ -12,7 +12,6 @@ import ast
 import contextlib
 import datetime
 import gc
-import re
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -21,14 +20,13 @@ from beancount.core import data
 
 from ledger import books as books_mod
 from ledger import checks
+from ledger.audit_date import iso_date
+from ledger.audit_date import plugin_line
 from ledger.findings import Finding
 from ledger.findings import ReserveError
 from ledger.findings import explain
 from ledger.findings import to_errors
 from ledger.findings import unique
-
-# Only the form SPEC writes: Python's `fromisoformat` also takes "20250630" or "2025-W27-1".
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_config(
@@ -52,11 +50,8 @@ def parse_config(
     value = config.get("as_of")
     if value is None:
         return None, None
-    text = str(value)
     try:
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError(text)
-        return datetime.date.fromisoformat(text), None
+        return iso_date(str(value)), None
     except ValueError:
         return None, f"plugins.{family}: as_of {value!r} is not a date YYYY-MM-DD"
 
@@ -131,7 +126,7 @@ def run(
     meta = data.new_metadata(f"<plugins.{family}>", 0)
     as_of, problem = parse_config(family, config_str)
     if problem is not None:
-        line = books_mod.plugin_line(options_map, f"plugins.{family}")
+        line = plugin_line(options_map, f"plugins.{family}")
         if line:  # At the plugin's line, so that Fava links to it.
             meta = data.new_metadata(str(options_map.get("filename")), line)
         return entries, [ReserveError(meta, problem, None)]

@@ -17,20 +17,17 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from beancount.core import data
 
+from ledger.audit_date import iso_date
+
 #: The module name the books declare.
 MODULE = "reserve_fava"
 
 _KEYS = ("as_of", "read_only")
-
-# Only the form the docs write: Python's `fromisoformat` also takes "20250630" or "2025-W27-1".
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
 
 def parse_date(text: str) -> datetime.date:
     """Return the date written YYYY-MM-DD (the config's `as_of`, a page's `?as_of=`).
@@ -38,9 +35,7 @@ def parse_date(text: str) -> datetime.date:
     Raises:
       ValueError: for any other form, and for a day that does not exist.
     """
-    if not _ISO_DATE.fullmatch(text):
-        raise ValueError(f"{text!r} is not a date YYYY-MM-DD")
-    return datetime.date.fromisoformat(text)
+    return iso_date(text)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,6 +17,7 @@ from conftest import write_books
 from ledgers import PRELUDE
 
 from cli.main import main
+from ledger import audit_date
 from ledger import books as books_mod
 
 ADVANCE = """
@@ -103,7 +104,7 @@ def test_a_malformed_plugin_config_is_bad_input(tmp_path: Path) -> None:
 
 def test_other_plugins_configs_are_not_read() -> None:
     options = {"plugin": [("beancount.plugins.auto", "{'as_of': 'x'}"), ("plugins.nope", "1")]}
-    assert books_mod.declared_as_of(options) is None
+    assert audit_date.plugin_dates(options) == []
 
 
 def test_advances_use_the_plugin_date(tmp_path: Path) -> None:

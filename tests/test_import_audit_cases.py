@@ -207,3 +207,13 @@ def test_books_with_syntax_errors_are_refused(tmp_path: Path, bad: str, said: st
     assert "syntax errors" in result.output and f"{more}:3:" in result.output
     assert said in result.output
     assert snapshot(tmp_path) == before
+
+
+def test_books_including_a_pattern_that_matches_no_file_are_refused(tmp_path: Path) -> None:
+    main_file = write_books(tmp_path, 'include "nothere/*.beancount"\n')
+    reg = write_register(tmp_path / "reg.csv", [Approved(1)])
+    before = snapshot(tmp_path)
+    result = run("import", main_file, reg)
+    assert result.exit_code == 2
+    assert "include nothere/*.beancount does not match any files" in result.output
+    assert snapshot(tmp_path) == before

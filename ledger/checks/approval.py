@@ -15,7 +15,6 @@ from ledger.books import Books
 from ledger.checks import approval_case
 from ledger.checks import approval_meta
 from ledger.checks import cases
-from ledger.checks import payment_finding
 from ledger.checks.paid_dates import PaidDates
 from ledger.checks.paid_dates import paid_dates
 from ledger.checks.payment_finding import finding
@@ -27,6 +26,7 @@ from ledger.checks.vouch import RATIO
 from ledger.checks.vouch import vouch
 from ledger.disbursement import Disbursement
 from ledger.findings import Finding
+from ledger.findings import unique
 
 
 def check(books: Books) -> list[Finding]:
@@ -34,7 +34,7 @@ def check(books: Books) -> list[Finding]:
     view = cases.view(books)
     per_case = approval_case.Cases(books)
     findings = _Payments(books, view, per_case).check(view.disbursements)
-    return payment_finding.unique(findings + per_case.findings)
+    return unique(findings + per_case.findings)
 
 
 class _Payments:

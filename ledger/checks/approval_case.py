@@ -34,7 +34,8 @@ def check(books: Books) -> list[Finding]:
         last = view.last_relief(group)
         if last is not None:
             meta = last.entry.meta
-            rules.case(group, last, meta.get("approval"), meta.get("approved"), meta.get("ratio"))
+            level = cases.level_of(last) or None  # A text, or None: never an amount.
+            rules.case(group, last, level, meta.get("approved"), meta.get("ratio"))
     return rules.findings
 
 
@@ -59,8 +60,9 @@ class Cases:
     ) -> None:
         """Check one (county, case) at its last relief payment.
 
-        `level`, `on` and `ratio` are the payment's `approval`, `approved` and `ratio` values as
-        found (of any type). Each rule asks its cheap question first (the lowest ceiling there
+        `level` is the payment's `approval` if it is a text, else None (an amount raises when
+        compared with a text); `on` and `ratio` are its `approved` and `ratio` values as found
+        (of any type). Each rule asks its cheap question first (the lowest ceiling there
         is, the band, the approved amount); only a case that may break it goes through the
         rule's own function, which decides with the policy in force on its date.
         """
@@ -69,8 +71,6 @@ class Cases:
             return
         if on.__class__ is not datetime.date and not isinstance(on, datetime.date):
             on = last.entry.date  # Without an `approved` date, the policy of its own date.
-        if level.__class__ is not str and not isinstance(level, str):
-            level = None  # An amount raises when compared with a text.
         if (level == "township" or level == "county") and net > self.lowest.get(level, net):
             self.findings.extend(_authority(self.books, last, net, on))
         if isinstance(ratio, Decimal) and (last.procedure == "general" or last.settlement):

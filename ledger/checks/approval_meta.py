@@ -74,16 +74,6 @@ def _shown(value: Any) -> str:
     return shown if len(shown) <= 24 else shown[:21] + "..."
 
 
-def clean(d: Disbursement) -> bool:
-    """Return True when `problems(d)` is surely empty, checked cheaply (`vouch`)."""
-    return vouched(d) is not None
-
-
-def vouched(d: Disbursement) -> tuple[Any, ...] | None:
-    """Return the values `vouch` reads when it vouches for the payment, else None."""
-    return vouch.vouch(d.entry.meta, d.procedure, d.settlement)
-
-
 def problems(d: Disbursement) -> list[str]:
     """Return what a disbursement lacks ("lacks ...") and its values outside their sets."""
     meta = d.meta

@@ -46,15 +46,3 @@ def finding(
         currency=d.currency,
         entry=d.entry,
     )
-
-
-def unique(findings: list[Finding]) -> list[Finding]:
-    """Return findings with at most one per (code, entry) (SPEC §5), the first kept."""
-    seen: set[tuple[str, int]] = set()
-    kept = []
-    for f in findings:
-        key = (f.code, id(f.entry))
-        if f.entry is None or key not in seen:
-            seen.add(key)
-            kept.append(f)
-    return kept

@@ -68,7 +68,7 @@ def payments(books: Books) -> dict[str, list[Payment]]:
     skip = view.reversed | view.undone | view.settled
     advance_of = view.advance_of
     hashed = recipients.RECIPIENT_RE.fullmatch
-    levels = cases.LEVELS
+    level_of = cases.level_of
     new = tuple.__new__  # Payment(...) without the NamedTuple's Python-level constructor.
     for d in repeated:
         key = id(d.entry)  # The id alone: the transaction is not looked at.
@@ -78,12 +78,11 @@ def payments(books: Books) -> dict[str, list[Payment]]:
         if not hashed(recipient):
             continue  # A recipient missing or not hashed is APPROVAL-MISSING's.
         advance = advance_of.get(key)
-        level = d.meta.get("approval")
         on = d.date if advance is None else advance.date
         group = found[recipient]
         if group and group[-1][1] >= on:  # Payment.date
             unsorted.add(recipient)
-        group.append(new(Payment, (d, on, level if isinstance(level, str) and level in levels else "")))
+        group.append(new(Payment, (d, on, level_of(d))))
     for recipient in unsorted:
         found[recipient].sort(key=lambda p: p.order)
     return found

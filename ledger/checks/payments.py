@@ -25,9 +25,9 @@ from ledger.books import Books
 from ledger.checks import payment_duplicates
 from ledger.checks import payment_windows
 from ledger.checks.payment_finding import money
-from ledger.checks.payment_finding import unique
 from ledger.findings import Finding
 from ledger.findings import location
+from ledger.findings import unique
 
 ZERO = Decimal(0)
 _DOTS = frozenset("·•")
