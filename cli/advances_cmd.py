@@ -12,13 +12,11 @@ from decimal import Decimal
 
 import click
 
-from cli.errors import UsageError
 from cli.options import as_of_option
 from cli.options import books_argument
+from cli.options import books_for_audit
 from cli.options import parse_date
 from ledger import advances
-from ledger import audit_date
-from ledger import books as books_mod
 from ledger.advances import AdvanceRow
 from ledger.findings import format_amount
 
@@ -154,10 +152,7 @@ def command(books: str, as_of: str | None, fmt: str) -> None:
       reserve advances books/main.beancount --format csv > advances.csv
     """
     date = parse_date(as_of, "--as-of")
-    try:
-        loaded = audit_date.load_for_audit(books, date)
-    except books_mod.BooksError as exc:
-        raise UsageError(str(exc)) from None
+    loaded = books_for_audit(books, date)
     rows = ordered(advances.outstanding(loaded))
     if fmt == "json":
         click.echo(as_json(rows), nl=False)

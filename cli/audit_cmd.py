@@ -7,10 +7,10 @@ import click
 from cli import render
 from cli.errors import UsageError
 from cli.options import as_of_option
+from cli.options import audited
+from cli.options import books_for_audit
 from cli.options import parse_date
 from ledger import audit as audit_mod
-from ledger import audit_date
-from ledger import books as books_mod
 from ledger.findings import sort_key
 
 
@@ -70,14 +70,8 @@ def command(
         return
     if books is None:
         raise UsageError("give BOOKS, or --db URL for the cross-book checks")
-    try:
-        loaded = audit_date.load_for_audit(books, date)
-    except books_mod.BooksError as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        findings = audit_mod.audit(loaded)
-    except audit_mod.CheckFailed as exc:
-        raise UsageError(f"{books}: {exc}") from None
+    loaded = books_for_audit(books, date)
+    findings = audited(books, loaded)
     if banks:
         from cli.bank_audit import bank_findings
 

@@ -8,11 +8,10 @@ import click
 
 from cli.errors import UsageError
 from cli.options import as_of_option
+from cli.options import audited
 from cli.options import books_argument
+from cli.options import books_for_audit
 from cli.options import parse_date
-from ledger import audit as audit_mod
-from ledger import audit_date
-from ledger import books as books_mod
 from ledger.export import export as export_mod
 from ledger.export import urls
 
@@ -58,14 +57,8 @@ def command(books: str, db: str | None, name: str | None, as_of: str | None) -> 
         urls.parse(url)
     except urls.DatabaseError as error:
         raise UsageError(str(error)) from None
-    try:
-        loaded = audit_date.load_for_audit(books, date)
-    except books_mod.BooksError as error:
-        raise UsageError(str(error)) from None
-    try:
-        found = audit_mod.audit(loaded)
-    except audit_mod.CheckFailed as exc:
-        raise UsageError(f"{books}: {exc}") from None
+    loaded = books_for_audit(books, date)
+    found = audited(books, loaded)
     try:
         engine = urls.connect(url)
         try:

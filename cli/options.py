@@ -7,7 +7,12 @@ import datetime
 import click
 
 from cli.errors import UsageError
+from ledger import audit as audit_mod
+from ledger import audit_date
 from ledger.audit_date import iso_date
+from ledger.books import Books
+from ledger.books import BooksError
+from ledger.findings import Finding
 
 
 def parse_date(value: str | None, option: str) -> datetime.date | None:
@@ -30,3 +35,19 @@ as_of_option = click.option(
     metavar="YYYY-MM-DD",
     help="Audit date (default: the as_of of the books' plugin config, else today).",
 )
+
+
+def books_for_audit(books: str, date: datetime.date | None) -> Books:
+    """Return the books as of their audit date (`ledger.audit_date`), or a usage error."""
+    try:
+        return audit_date.load_for_audit(books, date)
+    except BooksError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def audited(books: str, loaded: Books) -> list[Finding]:
+    """Return the audit of the books; a check family that raises is a usage error naming it."""
+    try:
+        return audit_mod.audit(loaded)
+    except audit_mod.CheckFailed as exc:
+        raise UsageError(f"{books}: {exc}") from None

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import write_books
 from ledgers import PRELUDE
+from serve_helpers import serve_and_fetch
 
 from cli.main import COMMANDS
 from cli.main import main
@@ -61,31 +57,6 @@ def test_audit_exit_codes(tmp_path: Path) -> None:
     assert runner.invoke(main, ["audit"]).exit_code == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_binds_loopback_and_serves_fava(tmp_path: Path) -> None:
     books = write_books(tmp_path, PRELUDE)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", str(books), "--port", str(port), "--read-only"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as reply:
-                    assert reply.status == 200
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.3)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    serve_and_fetch(books, "/", "--read-only")  # Status 200 on 127.0.0.1, or it raises.

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,6 +16,7 @@ from fava_fixtures import fava_errors
 from fava_fixtures import page
 from fava_fixtures import write_fava_books
 from ledgers import PRELUDE
+from serve_helpers import serve_and_fetch
 
 from cli.main import main
 from reserve_fava import serving
@@ -98,35 +94,9 @@ def test_without_the_method_serve_refuses_and_names_the_line(
     assert serving.declared(str(declared)) and not serving.declared(str(books))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_reserve_serve_shows_the_pages_of_undeclared_books(tmp_path: Path) -> None:
     books = undeclared_books(tmp_path)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", str(books), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    markup = serve_and_fetch(
+        books, "/beancount/extension/ReserveDashboard/", cwd=ROOT, wait=60
     )
-    url = f"http://127.0.0.1:{port}/beancount/extension/ReserveDashboard/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=30) as reply:
-                    assert reply.status == 200
-                    markup = reply.read().decode("utf-8")
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.3)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     assert 'id="reserve-dashboard-table"' in markup and "柳巷街道" in markup
