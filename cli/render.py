@@ -5,23 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Sequence
 from typing import Any
 
 from ledger.audit import summary
 from ledger.findings import JSON_FIELDS
 from ledger.findings import Finding
-
-
-def _relative(path: str) -> str:
-    if not path or path.startswith("<"):
-        return path
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if relative.startswith("..") else relative
+from ledger.findings import shown_path
 
 
 def as_json(findings: Sequence[Finding]) -> str:
@@ -43,7 +33,7 @@ def as_text(findings: Sequence[Finding], as_of: str, notes: Sequence[str] = ()) 
     """Return one line per finding (file:line, marks, message), a count by code, then notes."""
     lines = []
     for f in findings:
-        where = f"{_relative(f.file)}:{f.line}" if f.file else "-"
+        where = f"{shown_path(f.file)}:{f.line}" if f.file else "-"
         marks = []
         if f.severity == "warning":
             marks.append("warning")
@@ -80,7 +70,7 @@ def render(
 def unsigned_notes(entries: Sequence[Any]) -> list[str]:
     """Return a note per `custom "explained"` that explains nothing for want of reason or by."""
     return [
-        f"Note: {_relative(str(e.meta.get('filename', '')))}:{e.meta.get('lineno', 0)}: "
+        f"Note: {shown_path(str(e.meta.get('filename', '')))}:{e.meta.get('lineno', 0)}: "
         'this custom "explained" explains nothing: it needs both reason: and by:'
         for e in entries
     ]

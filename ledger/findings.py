@@ -8,6 +8,7 @@ user data: they return findings.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -175,6 +176,22 @@ def location(meta: Mapping[str, Any] | None) -> tuple[str, int]:
     filename = meta.get("filename") or ""
     lineno = meta.get("lineno") or 0
     return str(filename), int(lineno) if isinstance(lineno, int) else 0
+
+
+def shown_path(path: str, base: str | None = None) -> str:
+    """Return how a finding's file is shown: relative to `base` (default: the working folder).
+
+    As is when it lies outside `base`, on another drive, or is no file ("<string>").
+    """
+    if not path or path.startswith("<"):
+        return path
+    try:
+        relative = os.path.relpath(os.path.abspath(path), base or os.getcwd())
+    except ValueError:  # Another drive (Windows).
+        return path
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return path
+    return relative
 
 
 def sort_key(finding: Finding) -> tuple[str, int, str, str]:

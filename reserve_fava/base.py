@@ -21,6 +21,7 @@ from flask import current_app
 from flask import request
 from flask import url_for
 
+from ledger.findings import shown_path
 from reserve_fava import config as config_mod
 from reserve_fava import i18n
 from reserve_fava import views
@@ -155,16 +156,8 @@ class ReservePage(FavaExtensionBase):
 
     def short_path(self, file: str) -> str:
         """Return a file's path relative to the main file's folder (as is, if outside it)."""
-        if not file or file.startswith("<"):
-            return file
         base = os.path.dirname(os.path.abspath(self.ledger.beancount_file_path))
-        try:
-            relative = os.path.relpath(os.path.abspath(file), base)
-        except ValueError:  # Another drive (Windows).
-            return file
-        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-            return file
-        return relative
+        return shown_path(file, base)
 
     def read_only(self) -> bool:
         """Return True when writing is refused: Fava's `--read-only`, or the config says so.
