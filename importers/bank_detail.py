@@ -81,7 +81,7 @@ def detail(table: Table, header: Header) -> tuple[list[BankRow], list[summary.Fa
     at = fast_rows.Columns(
         *(columns[key].index if key in columns else -1 for key in fast_rows.Columns._fields)
     )
-    label = {key: column.header for key, column in columns.items()}
+    label = header.labels
     fen = columns["amount"].unit == "分"
     rows: list[BankRow] = []
     facts: list[summary.Fact] = []

@@ -47,6 +47,7 @@ from importers.bank_detail import STATUSES as STATUSES
 from importers.bank_detail import BankRow as BankRow
 from importers.bank_detail import detail
 from importers.columns import BANK_FIELDS
+from importers.columns import Labelled
 from importers.columns import find_header
 from importers.errors import InputError
 from importers.table import bulk
@@ -54,7 +55,7 @@ from importers.table import read_table
 
 
 @dataclasses.dataclass(frozen=True)
-class BankFile:
+class BankFile(Labelled):
     """A bank request or result file, validated."""
 
     path: str
@@ -68,10 +69,6 @@ class BankFile:
     payer_label: str = ""  # its key as written (付款账号), for messages
     sent: bool = False  # the date is the file's 代发日期 (not the earliest status date)
     labels: tuple[tuple[str, str], ...] = ()  # (field, its header as written), for messages
-
-    def label(self, field: str, default: str) -> str:
-        """Return the header of a field's column as written, else default."""
-        return dict(self.labels).get(field, default)
 
 
 def _figures(rows: Sequence[BankRow], kind: str) -> dict[str, Decimal]:
@@ -172,5 +169,5 @@ def _read(path: str | Path) -> BankFile:
         payer_row=payer.row if payer is not None else None,
         payer_label=payer.label if payer is not None else "",
         sent=sent,
-        labels=tuple((key, column.header) for key, column in header.columns.items()),
+        labels=tuple(header.labels.items()),
     )

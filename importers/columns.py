@@ -103,6 +103,21 @@ class Header:
     position: int  # index of the header in Table.rows
     columns: dict[str, Column]
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Return each field's header as written (for messages naming a column)."""
+        return {key: column.header for key, column in self.columns.items()}
+
+
+class Labelled:
+    """A validated file that names its columns as its header wrote them (`labels`)."""
+
+    labels: tuple[tuple[str, str], ...]  # (field, its header as written)
+
+    def label(self, field: str, default: str) -> str:
+        """Return the header of a field's column as written, else default."""
+        return dict(self.labels).get(field, default)
+
 
 def normalise(text: str) -> str:
     """Return a header or title key as compared: NFKC, no whitespace, `*` or end colon."""

@@ -25,6 +25,7 @@ from importers.columns import BANK_FIELDS
 from importers.columns import FOOTER_WORDS
 from importers.columns import HEADER_SEARCH
 from importers.columns import REGISTER_FIELDS
+from importers.columns import Labelled
 from importers.columns import find_header
 from importers.errors import InputError
 from importers.pii_text import full_number
@@ -81,17 +82,13 @@ class RegisterRow:
 
 
 @dataclasses.dataclass(frozen=True)
-class Register:
+class Register(Labelled):
     """An approval register, validated."""
 
     path: str
     sha256: str
     rows: tuple[RegisterRow, ...]
     labels: tuple[tuple[str, str], ...] = ()  # (field, its header as written)
-
-    def label(self, field: str, default: str) -> str:
-        """Return the header of a field's column as written, else default."""
-        return dict(self.labels).get(field, default)
 
 
 class _Bad(Exception):
@@ -225,7 +222,7 @@ def _read(path: str | Path) -> Register:
             "身份证号, 乡镇(街道), 救助程序, 审批层级, 审批人, 审批日期 and 救助金额",
         )
     at = {key: column.index for key, column in header.columns.items()}
-    label = {key: column.header for key, column in header.columns.items()}
+    label = header.labels
     fen = header.columns["amount"].unit == "分"
     seen: dict[str, int] = {}  # case → its position in rows
     rows: list[RegisterRow] = []
