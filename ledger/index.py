@@ -5,7 +5,7 @@ cases, reversals: a look at every posting) are `ledger.money`'s, made on first u
 families that do not need them do not pay for them.
 
 The approval records (one per case: 100,000 in a large city) are joined to the money pass's
-cases by case number alone (`_join`), which needs only each record's values: the county of a
+cases by case number alone (`_joined`), which needs only each record's values: the county of a
 record is its township's (in its metadata, a cache miss of its own per record on large
 books), and it is only worked out where a question needs it. PAID-OVER-APPROVED asks whether a
 case paid more than its record (`over_approved`): a case paid within the one record of its
@@ -47,8 +47,6 @@ class BookIndex:
         self._directory = books.directory
         self.transactions: list[data.Transaction] = []
         self.approval_list: list[data.Custom] = []
-        #: Whether the records are noted on the paid cases (`_join`, on first use).
-        self._joined = False
         #: (code, subject) pairs covered by `custom "explained"`.
         self.explained: set[tuple[str, str]] = set()
         #: `custom "explained"` entries without a `reason:` or a `by:` (SPEC §3 asks for
@@ -120,9 +118,7 @@ class BookIndex:
         and the case has none) or when it has no amount (no limit). Otherwise the records of
         the number are looked at one by one (`approved`).
         """
-        if not self._joined:
-            self._join()
-        records = group.records
+        records = group.records if self._joined else 0  # Joined on the first question.
         if records == 0:
             return None
         if records == 1:
@@ -132,8 +128,11 @@ class BookIndex:
         found = self.approved(group.county, group.case)
         return found[1] if found is not None and net > found[0] else None
 
-    def _join(self) -> None:
+    @functools.cached_property
+    def _joined(self) -> bool:
         """Note on each paid case the records of its number: how many, the latest amount.
+
+        Made once, on the first question (`over_approved`); always True.
 
         One loop over the records, no call but the dict's: `Custom` and `ValueType` are named
         tuples (`values[0][0]` is the first value), and a record's amount is read only when
@@ -153,7 +152,7 @@ class BookIndex:
         for other in money.elsewhere.values():  # The number's other counties: the same.
             first = money.cases[other.case]
             other.records, other.limit = first.records, first.limit
-        self._joined = True
+        return True
 
     def _township_county(self, township: str) -> str:
         county = self._counties.get(township)
