@@ -68,9 +68,10 @@ def db_findings(
     findings += db_checks.duplicate_cases(connection, as_of)
     for book in exported:
         reference, against = _reference(book, given)
+        damage: db_checks.Damage = {}
         if reference is None:
-            reference = db_checks.recorded_totals(connection, book.book_id)
-        findings += db_checks.mismatches(connection, book, reference, against)
+            reference, damage = db_checks.recorded_totals(connection, book.book_id)
+        findings += db_checks.mismatches(connection, book, reference, against, damage)
     if given is not None and all(b.path != given.main_file for b in exported):
         findings.append(_never_exported(given))
     return sorted(findings, key=sort_key)

@@ -1,29 +1,41 @@
 """Reconciling the books against bank result files: `BANK-UNMATCHED` (SPEC §5).
 
-A bank row is matched to an imported transaction by the row's place in its batch
-(`batch`, `bank-row`) and its amount; no key is needed, since the books hold no card number.
-Two ways to be unmatched:
+A bank row and an imported transaction are the same row when they have the same identity
+(SPEC §3): (batch, card hash, amount, occurrence of that triple in the batch), as the import
+reads it (`importers.identity`). So the rows of a file may come in any order, and a return
+file (退票) of a batch speaks of the rows of its result file. Hashing the cards needs the
+recipient key, as an import does (`docs/import.md`). Two ways to be unmatched:
 
-* a paid (or later returned) row of a bank file with no transaction of that batch and row
-  marked paid: money left the bank that the books do not show;
-* an imported transaction marked paid, of a batch the given files cover, with no paid row at
-  that place and amount in them: the books show a payment the bank does not confirm.
+* a paid (or later returned) row of a bank file with no imported transaction of that
+  identity marked paid: money left the bank that the books do not show;
+* an imported transaction marked paid, of a batch the given files cover, with no paid or
+  returned row of that identity in them: the books show a payment the bank does not confirm.
 
-Only batches present in the given files are reconciled: one month's result file does not
-make every other month's imported rows unmatched.
+The amount of an imported transaction is that of its row (its largest posting), wherever it
+went: relief, an advance, or `Assets:Suspense` when it was joined to no approval. Only
+batches present in the given files are reconciled (one month's result file does not make
+every other month's imported rows unmatched), and only rows and transactions dated on or
+before the audit date (a bank row is dated as its import would date it): a file whose rows
+all come later reconciles nothing yet.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Sequence
 from decimal import Decimal
 
 from beancount.core import data
 
+from importers.bank_detail import BankRow
 from importers.bank_file import BankFile
 from importers.bank_file import read_bank_file
+from importers.identity import RowId
+from importers.identity import row_ids
+from importers.join import memo_tokens
 from ledger import accounts
+from ledger import recipients
 from ledger.books import Books
 from ledger.findings import Finding
 from ledger.findings import location
@@ -31,100 +43,146 @@ from ledger.findings import location
 _PAID_IN_BANK = ("paid", "returned")
 
 
-def _paid_amount(entry: data.Transaction) -> Decimal:
-    """Return the amount a paid imported transaction moved into relief or an advance."""
-    total = Decimal(0)
-    for posting in entry.postings:
-        info = accounts.parse(posting.account)
-        if info is None or posting.units is None or posting.units.number is None:
-            continue
-        if info.role in ("relief", "advances") and posting.units.number > 0:
-            total += posting.units.number
-    return total
+def _row_id(entry: data.Transaction) -> RowId | None:
+    """Return the identity of an imported transaction's bank row, as the import wrote it."""
+    meta = entry.meta
+    batch, card, occurrence = meta.get("batch"), meta.get("card"), meta.get("bank-occurrence", 1)
+    if not (isinstance(batch, str) and isinstance(card, str)):
+        return None
+    if isinstance(occurrence, bool) or not isinstance(occurrence, Decimal | int):
+        return None
+    amount = max(
+        (abs(p.units.number) for p in entry.postings if p.units and p.units.number is not None),
+        default=Decimal(0),
+    )
+    return (batch, card, amount, int(occurrence))
 
 
-def _book_rows(books: Books) -> dict[tuple[str, int], data.Transaction]:
-    rows: dict[tuple[str, int], data.Transaction] = {}
-    for entry in books.index.transactions:
+def _booked_paid(books: Books) -> dict[RowId, data.Transaction]:
+    """Return the imported transactions marked paid by their row's identity."""
+    rows: dict[RowId, data.Transaction] = {}
+    for entry in books.index.transactions:  # Those dated on or before the audit date.
         meta = entry.meta
         if "source-sha256" not in meta or meta.get("bank-status") != "paid":
             continue
-        batch, row = meta.get("batch"), meta.get("bank-row")
-        if isinstance(batch, str) and isinstance(row, Decimal | int):
-            rows[(batch, int(row))] = entry
+        row_id = _row_id(entry)
+        if row_id is not None:
+            rows.setdefault(row_id, entry)
     return rows
 
 
-def reconcile(books: Books, files: Sequence[BankFile]) -> list[Finding]:
+def _row_date(bank_file: BankFile, row: BankRow) -> datetime.date:
+    """Return the date the import gives a row: the file's 代发日期; a return, its own date."""
+    if bank_file.sent and row.status != "returned":
+        return bank_file.date
+    return row.date or bank_file.date
+
+
+def reconcile(books: Books, files: Sequence[BankFile], key: bytes) -> list[Finding]:
     """Return BANK-UNMATCHED findings both ways between the books and the result files."""
-    booked = _book_rows(books)
+    hasher = recipients.Hasher(key)
+    booked = _booked_paid(books)
+    cases = _case_numbers(books)
     findings: list[Finding] = []
-    bank: dict[tuple[str, int], tuple[BankFile, Decimal]] = {}
+    confirmed: set[RowId] = set()
+    reported: set[RowId] = set()
+    batches: set[str] = set()  # Those with a row dated on or before the audit date.
     for bank_file in files:
-        for row in bank_file.rows:
+        ids = row_ids(bank_file.batch, [(hasher.card(r.card), r.amount) for r in bank_file.rows])
+        for row, row_id in zip(bank_file.rows, ids, strict=True):
+            on = _row_date(bank_file, row)
+            if on > books.as_of:
+                continue
+            batches.add(bank_file.batch)
             if row.status not in _PAID_IN_BANK:
                 continue
-            bank[(bank_file.batch, row.index)] = (bank_file, row.amount)
-            entry = booked.get((bank_file.batch, row.index))
-            if entry is not None and _paid_amount(entry) == row.amount:
+            confirmed.add(row_id)
+            if row_id in booked or row_id in reported:
                 continue
-            why = (
-                "no transaction of the books"
-                if entry is None
-                else "a transaction of another amount"
-            )
-            findings.append(
-                Finding(
-                    code="BANK-UNMATCHED",
-                    message=(
-                        f"BANK-UNMATCHED batch {bank_file.batch} row {row.index}: "
-                        f"{row.amount:.2f} CNY paid by the bank has {why} marked paid"
-                    ),
-                    file=os.path.abspath(bank_file.path),
-                    line=row.row,
-                    date=(row.date or bank_file.date).isoformat(),
-                    amount=row.amount,
-                    currency="CNY",
-                    key=bank_file.batch,
-                )
-            )
-    batches = {f.batch for f in files}
-    for (batch, index), entry in sorted(booked.items()):
-        if batch not in batches:
-            continue
-        found = bank.get((batch, index))
-        amount = _paid_amount(entry)
-        if found is not None and found[1] == amount:
-            continue
-        file, line = location(entry.meta)
-        case = entry.meta.get("case")
-        info = next(
-            (i for p in entry.postings if (i := accounts.parse(p.account)) is not None),
-            None,
-        )
-        county = info.county if info else ""
-        township = info.township if info else ""
-        findings.append(
-            Finding(
-                code="BANK-UNMATCHED",
-                message=(
-                    f"BANK-UNMATCHED {books.directory.township_name(county, township)} case "
-                    f"{case}: imported as paid ({amount:.2f} CNY, batch {batch} row {index}) "
-                    "but the bank's result file has no paid row of that amount there"
-                ),
-                file=file,
-                line=line,
-                date=entry.date.isoformat(),
-                county=county,
-                township=township,
-                township_name=books.directory.township_name(county, township),
-                case=case if isinstance(case, str) else "",
-                amount=amount,
-                currency="CNY",
-                entry=entry,
-            )
-        )
+            reported.add(row_id)
+            findings.append(_bank_side(books, bank_file, row, on, cases))
+    for row_id, entry in booked.items():
+        if row_id[0] in batches and row_id not in confirmed:
+            findings.append(_books_side(books, row_id, entry))
     return findings
+
+
+def _case_numbers(books: Books) -> set[str]:
+    """Return the case numbers the books know: paid cases and approval records."""
+    known = set(books.index.money.cases)
+    for entry in books.index.approval_list:
+        if entry.values and isinstance(entry.values[0].value, str):
+            known.add(entry.values[0].value)
+    return known
+
+
+def _bank_side(
+    books: Books, bank_file: BankFile, row: BankRow, on: datetime.date, cases: set[str]
+) -> Finding:
+    """Return the finding of a paid bank row the books do not show, placed by its payer."""
+    directory = books.directory
+    county = township = ""
+    if bank_file.payer_account:
+        found = directory.township_by_account(bank_file.payer_account)
+        if found is not None:
+            county, township = found.county, found.township
+        elif (treasury := directory.county_by_account(bank_file.payer_account)) is not None:
+            county = treasury.county
+    case = next((token for token in memo_tokens(row.memo) if token in cases), "")
+    name = directory.township_name(county, township) if county else ""
+    where = f"{name} " if name else ""
+    named = f"case {case}: " if case else ""
+    return Finding(
+        code="BANK-UNMATCHED",
+        message=(
+            f"BANK-UNMATCHED {where}{named}batch {bank_file.batch} row {row.index}: "
+            f"{row.amount:.2f} CNY paid by the bank has no imported transaction of that row "
+            "(batch, card, amount) marked paid"
+        ),
+        file=os.path.abspath(bank_file.path),
+        line=row.row,
+        date=on.isoformat(),
+        county=county,
+        township=township,
+        township_name=name,
+        case=case,
+        amount=row.amount,
+        currency="CNY",
+        key=bank_file.batch,
+    )
+
+
+def _books_side(books: Books, row_id: RowId, entry: data.Transaction) -> Finding:
+    """Return the finding of an imported paid row the given bank files do not confirm."""
+    file, line = location(entry.meta)
+    case = entry.meta.get("case")
+    case = case if isinstance(case, str) else ""
+    row = entry.meta.get("bank-row")
+    info = next(
+        (i for p in entry.postings if (i := accounts.parse(p.account)) is not None and i.township),
+        None,
+    )
+    county = info.county if info else ""
+    township = info.township if info else ""
+    name = books.directory.township_name(county, township)
+    return Finding(
+        code="BANK-UNMATCHED",
+        message=(
+            f"BANK-UNMATCHED {name} case {case or '(none)'}: imported as paid "
+            f"({row_id[2]:.2f} CNY, batch {row_id[0]} row {row}) but the bank's files have no "
+            "paid row of that card and amount in that batch"
+        ),
+        file=file,
+        line=line,
+        date=entry.date.isoformat(),
+        county=county,
+        township=township,
+        township_name=name,
+        case=case,
+        amount=row_id[2],
+        currency="CNY",
+        entry=entry,
+    )
 
 
 def read_files(paths: Sequence[str]) -> list[BankFile]:

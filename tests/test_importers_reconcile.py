@@ -1,75 +1,137 @@
+"""`reserve audit --bank`: BANK-UNMATCHED by the bank row's identity (SPEC §3, §5).
+
+The books are made by importing the files with `reserve import`, as an office would; the
+audit then reconciles them against result files.
+"""
+
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+from booking_fixtures import Approved
+from booking_fixtures import Paid
+from booking_fixtures import case
+from booking_fixtures import write_bank
+from booking_fixtures import write_books
+from booking_fixtures import write_register
 from click.testing import CliRunner
-from importers_fixtures import BATCH
-from importers_fixtures import bank_lines
-from importers_fixtures import payments
-from importers_fixtures import write_csv
-from ledgers import PRELUDE
+from click.testing import Result
 
 from cli.main import main
-from importers.bank_file import read_bank_file
-from importers.reconcile import reconcile
-from ledger.books import Books
 
-BooksFrom = Callable[..., Books]
+pytestmark = pytest.mark.usefixtures("recipient_key")
+
+AS_OF = "2024-12-31"
 
 
-def _paid(row: int, amount: str, case: str, batch: str = BATCH) -> str:
-    return (
-        f'2024-03-05 * "测试{row}" "临时救助"\n'
-        f'  case: "{case}"\n  recipient: "r-abcdef00000000{row:02d}"\n'
-        '  approval: "township"\n  approver: "柳巷街道办事处"\n  approved: 2024-03-01\n'
-        f'  batch: "{batch}"\n  bank-row: {row}\n  bank-status: "paid"\n'
-        f'  source-sha256: "{"ab" * 32}"\n'
-        f"  Expenses:Relief:Yingze:Liuxiang:Small  {amount} CNY\n"
-        "  Assets:Reserve:Yingze:Liuxiang\n"
+def _import(main_file: Path, *files: Path) -> None:
+    result = CliRunner().invoke(main, ["import", str(main_file), *map(str, files)])
+    assert result.exit_code == 0, result.output
+
+
+def _audit(main_file: Path, *banks: Path, as_of: str = AS_OF) -> Result:
+    args = ["audit", str(main_file), "--as-of", as_of, "--format", "json"]
+    for bank in banks:
+        args += ["--bank", str(bank)]
+    return CliRunner().invoke(main, args)
+
+
+def _unmatched(result: Result) -> list[dict[str, Any]]:
+    assert result.exit_code in (0, 1), result.output
+    return [f for f in json.loads(result.stdout) if f["code"] == "BANK-UNMATCHED"]
+
+
+def _booked(tmp_path: Path) -> Path:
+    """Books with rows 1 and 3 of a result file paid and row 2 failed, all approved."""
+    main_file = write_books(tmp_path)
+    register = write_register(tmp_path / "reg.csv", [Approved(1), Approved(2), Approved(3)])
+    result = write_bank(
+        tmp_path / "res.csv", [Paid(1), Paid(2, status="失败", reason="账户已冻结"), Paid(3)]
     )
+    _import(main_file, register, result)
+    return main_file
 
 
-def _bank(tmp_path: Path) -> Path:
-    # Rows 1 and 3 paid (450.00, 300.00), row 2 failed.
-    return write_csv(tmp_path / "result.csv", bank_lines(payments("成功", "失败", "成功")))
+def test_the_imported_file_reconciles(tmp_path: Path) -> None:
+    main_file = _booked(tmp_path)
+    assert _unmatched(_audit(main_file, tmp_path / "res.csv")) == []
 
 
-def test_matched_rows_raise_nothing(tmp_path: Path, books_from: BooksFrom) -> None:
-    books = books_from(
-        PRELUDE + _paid(1, "450.00", "YZ-1") + _paid(3, "300.00", "YZ-3"), "2024-12-31"
+def test_rows_in_another_order_are_the_same_rows(tmp_path: Path) -> None:
+    main_file = _booked(tmp_path)
+    reordered = write_bank(
+        tmp_path / "again.csv", [Paid(3), Paid(2, status="失败", reason="账户已冻结"), Paid(1)]
     )
-    assert reconcile(books, [read_bank_file(_bank(tmp_path))]) == []
+    assert _unmatched(_audit(main_file, reordered)) == []
 
 
-def test_unmatched_both_ways(tmp_path: Path, books_from: BooksFrom) -> None:
-    books = books_from(
-        PRELUDE
-        + _paid(1, "450.00", "YZ-1")
-        + _paid(2, "1200.50", "YZ-2")  # the bank says row 2 failed
-        + _paid(9, "5.00", "YZ-9", batch="OTHER-BATCH"),  # not covered by the file
-        "2024-12-31",
+def test_a_return_file_of_the_batch_speaks_of_its_rows(tmp_path: Path) -> None:
+    main_file = _booked(tmp_path)
+    back = write_bank(tmp_path / "ret.csv", [Paid(3, status="退票", reason="户名不符")])
+    _import(main_file, back)
+    assert _unmatched(_audit(main_file, tmp_path / "res.csv", back)) == []
+
+
+def test_a_row_paid_to_suspense_reconciles(tmp_path: Path) -> None:
+    # No approval record: the paid row goes to Assets:Suspense (SPEC §10), as paid.
+    main_file = write_books(tmp_path)
+    result = write_bank(tmp_path / "res.csv", [Paid(1)])
+    _import(main_file, result)
+    assert "Assets:Suspense" in (tmp_path / "2024" / "yingze-bank.beancount").read_text()
+    found = json.loads(_audit(main_file, result).stdout)
+    assert "SUSPENSE-OPEN" in [f["code"] for f in found]  # (the reserve had no money in it)
+    assert _unmatched(_audit(main_file, result)) == []
+
+
+def test_unmatched_both_ways(tmp_path: Path) -> None:
+    main_file = _booked(tmp_path)
+    _import(main_file, write_register(tmp_path / "reg4.csv", [Approved(4)]))
+    # The bank now says row 3 failed, and paid a fourth row (approved) the books never saw.
+    other = write_bank(
+        tmp_path / "other.csv",
+        [Paid(1), Paid(2, status="失败", reason="账户已冻结"), Paid(3, status="失败"), Paid(4)],
     )
-    findings = reconcile(books, [read_bank_file(_bank(tmp_path))])
-    shown = sorted((f.code, f.case, str(f.amount)) for f in findings)
-    assert shown == [
-        ("BANK-UNMATCHED", "", "300.00"),  # the bank paid row 3; the books lack it
-        ("BANK-UNMATCHED", "YZ-2", "1200.50"),
+    found = sorted(_unmatched(_audit(main_file, other)), key=lambda f: not f["file"].endswith(".csv"))
+    assert [(f["case"], f["amount"], f["township"]) for f in found] == [
+        (case(4), "450.00", "Liuxiang"),  # the bank's row: its memo names a known case
+        (case(3), "450.00", "Liuxiang"),  # the books' row 3, unconfirmed
     ]
-    bank_side = next(f for f in findings if not f.case)
-    assert bank_side.file.endswith("result.csv") and "row 3" in bank_side.message
+    bank_side, books_side = found
+    assert bank_side["file"].endswith("other.csv") and bank_side["township_name"] == "柳巷街道"
+    assert "row 4" in bank_side["message"] and "柳巷街道" in bank_side["message"]
+    assert books_side["file"].endswith("yingze-bank.beancount")
 
 
-def test_audit_bank_option(tmp_path: Path) -> None:
-    books = tmp_path / "main.beancount"
-    books.write_text(PRELUDE + _paid(1, "450.00", "YZ-1"), encoding="utf-8")
-    bank = _bank(tmp_path)
-    result = CliRunner().invoke(
-        main, ["audit", str(books), "--as-of", "2024-12-31", "--bank", str(bank), "--format", "json"]
+def test_another_amount_is_another_row(tmp_path: Path) -> None:
+    main_file = _booked(tmp_path)
+    changed = write_bank(
+        tmp_path / "changed.csv",
+        [Paid(1, amount="450.01"), Paid(2, status="失败", reason="账户已冻结"), Paid(3)],
     )
-    assert result.exit_code == 1
-    assert '"BANK-UNMATCHED"' in result.stdout and '"300.00"' in result.stdout
+    found = _unmatched(_audit(main_file, changed))
+    assert sorted(f["amount"] for f in found) == ["450.00", "450.01"]
+
+
+def test_rows_after_the_audit_date_are_left_out(tmp_path: Path) -> None:
+    main_file = _booked(tmp_path)
+    # A file of the batch dated after the audit date reconciles nothing yet.
+    late = write_bank(tmp_path / "late.csv", [Paid(5)], date="2024-03-09")
+    assert _unmatched(_audit(main_file, late, as_of="2024-03-08")) == []
+    # On its date its row 5 is unbooked, and rows 1 and 3 are not in it.
+    assert len(_unmatched(_audit(main_file, late, as_of="2024-03-09"))) == 3
+
+
+def test_bad_bank_file_and_missing_key_are_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main_file = _booked(tmp_path)
     bad = tmp_path / "bad.csv"
     bad.write_text("序号,姓名\n1,x\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["audit", str(books), "--bank", str(bad)])
+    result = _audit(main_file, bad)
     assert result.exit_code == 2 and "bad.csv" in result.stderr
+    monkeypatch.delenv("RESERVE_RECIPIENT_KEY")
+    result = _audit(main_file, tmp_path / "res.csv")
+    assert result.exit_code == 2 and "recipient key" in result.stderr

@@ -66,10 +66,57 @@ def test_export_mismatch(engine: Engine, book_a: Books) -> None:
             .where(p.c.account == "Expenses:Relief:Yingze:Liuxiang:Small", p.c.amount_text == "450.00")
             .values(amount_fen=45100, amount_text="451.00")
         )
-        for reference in (own, db_checks.recorded_totals(connection, result.book_id)):
+        recorded, damage = db_checks.recorded_totals(connection, result.book_id)
+        assert damage == {}
+        for reference in (own, recorded):
             (finding,) = db_checks.mismatches(connection, book, reference, "the books")
             assert finding.code == "EXPORT-MISMATCH"
             assert finding.key == "Expenses:Relief:Yingze:Liuxiang:Small"
             assert finding.amount == Decimal("1.00")
             assert (finding.county, finding.township) == ("Yingze", "Liuxiang")
-            assert finding.line > 0
+            assert finding.township_name == "柳巷街道" and "柳巷街道" in finding.message
+            assert finding.line > 0 and finding.date
+
+
+def test_export_mismatch_one_finding_per_account(engine: Engine, book_a: Books) -> None:
+    # A posting moved to another currency: two (account, currency) totals differ, at one
+    # account's `open`: one finding stating both.
+    result = export(engine, book_a, "yingze")
+    book = db_checks.ExportedBook(result.book_id, "yingze", book_a.main_file, AS_OF)
+    own = rows_mod.account_totals(book_a.entries)
+    with engine.begin() as connection:
+        p = schema.postings
+        connection.execute(
+            update(p)
+            .where(p.c.account == "Expenses:Relief:Yingze:Liuxiang:Small", p.c.amount_text == "450.00")
+            .values(currency="USD")
+        )
+        (finding,) = db_checks.mismatches(connection, book, own, "the books")
+    assert finding.key == "Expenses:Relief:Yingze:Liuxiang:Small"
+    assert " USD in SQL" in finding.message and " CNY in SQL" in finding.message
+
+
+def test_a_damaged_amount_is_a_finding(engine: Engine, book_a: Books) -> None:
+    result = export(engine, book_a, "yingze")
+    book = db_checks.ExportedBook(result.book_id, "yingze", book_a.main_file, AS_OF)
+    own = rows_mod.account_totals(book_a.entries)
+    with engine.begin() as connection:
+        p, t = schema.postings, schema.totals
+        connection.execute(
+            update(p)
+            .where(p.c.account == "Expenses:Relief:Yingze:Liuxiang:Small", p.c.amount_text == "450.00")
+            .values(amount_fen=None, amount_text="abc")
+        )
+        connection.execute(
+            update(t).where(t.c.account == "Assets:Reserve:Yingze:Liuxiang").values(amount_text="x1")
+        )
+        (finding,) = db_checks.mismatches(connection, book, own, "the books")
+        assert finding.key == "Expenses:Relief:Yingze:Liuxiang:Small"
+        assert "'abc', no number" in finding.message
+        recorded, damage = db_checks.recorded_totals(connection, result.book_id)
+        assert list(damage) == [("Assets:Reserve:Yingze:Liuxiang", "CNY")]
+        found = db_checks.mismatches(connection, book, recorded, "the totals", damage)
+    assert sorted(f.key for f in found) == [
+        "Assets:Reserve:Yingze:Liuxiang", "Expenses:Relief:Yingze:Liuxiang:Small"
+    ]
+    assert any("'x1', no number" in f.message for f in found)
