@@ -63,6 +63,12 @@ def command(
       reserve audit books/main.beancount --bank 回盘-2025-03.csv
     """
     date = parse_date(as_of, "--as-of")
+    if db is not None and (banks or trust):
+        option = "--bank" if banks else "--trust"
+        raise UsageError(
+            f"{option} checks one book's files against BOOKS; it cannot be used with --db "
+            "(run reserve audit BOOKS --bank/--trust on that book)"
+        )
     if db is not None:
         from cli.db_audit import run_db_audit
 

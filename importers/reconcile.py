@@ -181,6 +181,7 @@ def _books_side(books: Books, row_id: RowId, entry: data.Transaction) -> Finding
         case=case,
         amount=row_id[2],
         currency="CNY",
+        key=row_id[0],
         entry=entry,
     )
 

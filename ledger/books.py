@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,10 +171,33 @@ def is_project_finding(error: Any) -> bool:
     return type(error).__name__ == "ReserveError" and code in SEVERITY
 
 
-def _describe(error: Any) -> str:
+def _describe(error: Any, files: Sequence[str] = ()) -> str:
     source = getattr(error, "source", None) or {}
     where = f"{source.get('filename', '?')}:{source.get('lineno', '?')}"
-    return f"{where}: {getattr(error, 'message', error)}"
+    message = str(getattr(error, "message", error))
+    if source.get("filename") == "<load>":  # Beancount names no line: find the include.
+        glob = _GLOB.search(message)
+        found = _include_line(glob.group(1), files) if glob else None
+        if found is not None:
+            where = f"{found[0]}:{found[1]}"
+    return f"{where}: {message}"
+
+
+_GLOB = re.compile(r'File glob "(.*)" does not match any files')
+
+
+def _include_line(pattern: str, files: Sequence[str]) -> tuple[str, int] | None:
+    """Return the file and line of the `include` naming a pattern, if one of files has it."""
+    wanted = re.compile(r'^\s*include\s+"' + re.escape(pattern) + '"')
+    for file in files:
+        try:
+            lines = Path(file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if wanted.match(line):
+                return file, number
+    return None
 
 
 def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Books:
@@ -192,7 +216,8 @@ def load(path: str | os.PathLike[str], as_of: datetime.date | None = None) -> Bo
     entries, errors, options = loader._load([(str(main), True)], None, None, None)
     fatal = [e for e in errors if is_fatal(e)]
     if fatal:
-        shown = "\n".join(_describe(e) for e in fatal[:10])
+        files = [str(f) for f in options.get("include", [])]
+        shown = "\n".join(_describe(e, files) for e in fatal[:10])
         more = f"\n... and {len(fatal) - 10} more" if len(fatal) > 10 else ""
         raise BooksError(f"{path}: the books cannot be read:\n{shown}{more}")
     own = [e for e in errors if not is_project_finding(e)]

@@ -154,6 +154,16 @@ def test_audit_db_missing_or_empty_database(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "holds no export" in result.stderr
 
 
+@pytest.mark.parametrize("option", [["--bank", "result.csv"], ["--trust", "seal.pub"]])
+def test_audit_db_refuses_the_options_of_one_book(
+    option: list[str], books: tuple[Path, Path]
+) -> None:
+    a, _ = books
+    assert run("export", str(a), *AS_OF).exit_code == 0
+    result = run("audit", str(a), "--db", str(a.parent / "reserve.sqlite"), *option)
+    assert result.exit_code == 2 and f"{option[0]} checks one book" in result.stderr
+
+
 def test_help() -> None:
     for args in (["export", "--help"], ["audit", "--help"]):
         result = run(*args)

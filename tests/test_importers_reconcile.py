@@ -135,3 +135,21 @@ def test_bad_bank_file_and_missing_key_are_exit_2(
     monkeypatch.delenv("RESERVE_RECIPIENT_KEY")
     result = _audit(main_file, tmp_path / "res.csv")
     assert result.exit_code == 2 and "recipient key" in result.stderr
+
+
+def test_explained_by_batch_covers_both_sides(tmp_path: Path) -> None:
+    main_file = _booked(tmp_path)
+    other = write_bank(
+        tmp_path / "other.csv",
+        [Paid(1), Paid(2, status="失败", reason="账户已冻结"), Paid(3, status="失败"), Paid(4)],
+    )
+    with main_file.open("a", encoding="utf-8") as books:
+        books.write(
+            '\n2024-06-01 custom "explained" "BANK-UNMATCHED" "B20240305001"\n'
+            '  reason: "银行更正回盘"\n  by: "财务科"\n'
+        )
+    result = _audit(main_file, other)
+    found = _unmatched(result)
+    assert len(found) == 2 and all(f["explained"] for f in found)
+    others = [f["code"] for f in json.loads(result.stdout) if not f["explained"]]
+    assert result.exit_code == (1 if others else 0), others

@@ -23,10 +23,12 @@ def test_syntax_error_is_fatal(tmp_path: Path) -> None:
         books_mod.load(path)
 
 
-def test_missing_include_is_fatal(tmp_path: Path) -> None:
+def test_missing_include_is_fatal_at_its_line(tmp_path: Path) -> None:
     path = write_books(tmp_path, PRELUDE + 'include "2025/missing.beancount"\n')
-    with pytest.raises(books_mod.BooksError, match="does not match any files"):
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    with pytest.raises(books_mod.BooksError, match="does not match any files") as raised:
         books_mod.load(path)
+    assert f"{path}:{line}: File glob" in str(raised.value)
 
 
 def test_missing_books_file(tmp_path: Path) -> None:
