@@ -8,8 +8,10 @@ the first problem; nothing is returned for a file with any bad cell.
   usual variants in `STATUSES`); anything else is refused.
 * Amounts: yuan, or whole fen where the amount header says 分 (`金额(分)`).
 * Totals: 总笔数 and 总金额 (title, summary or footer line, or the amount column of the
-  合计 line) cover all detail rows; 成功笔数/成功金额 cover the paid rows and
-  失败笔数/失败金额 the failed and returned rows (a returned payment did not reach the payee).
+  合计 line, `共3笔`) cover all detail rows; 成功笔数/成功金额 (`成功2笔`) cover the paid
+  rows, 处理中笔数 (`处理中1笔`) the pending ones, and 失败笔数/失败金额 (`失败1笔`) the failed
+  and returned rows (a returned payment did not reach the payee) — the failed rows alone
+  when the file gives 退票 subtotals (退票笔数, `退票1笔`) of its own.
 * Date: 代发日期 from a title line; else the earliest date of the status date column,
   since a batch is sent no later than its first processed row; else the file is refused.
 * Batch: 批次号, else `file-` + the first 12 hex digits of the file's SHA-256.
@@ -18,8 +20,8 @@ the first problem; nothing is returned for a file with any bad cell.
   a line whose first cell is a total key (`成功笔数：1`, or `成功笔数` and its value in the
   next cell); below the 合计 line or such a summary line only summary lines may follow
   (`importers.bank_detail`).
-* Personal numbers: a full ID or card number in a payee's name or a 失败原因 is masked
-  (`importers.pii_text`, SPEC §6).
+* Personal numbers: a full ID or card number in a payee's name or a 失败原因 is masked,
+  and so is the row's own card or ID however written (`importers.pii_text`, SPEC §6).
 
 The TXT layout (`|`-delimited, UTF-8 or GBK) is: a summary keys line and its values line,
 then the header, then the detail rows, e.g.::
@@ -71,20 +73,23 @@ class BankFile(Labelled):
     labels: tuple[tuple[str, str], ...] = ()  # (field, its header as written), for messages
 
 
-def _figures(rows: Sequence[BankRow], kind: str) -> dict[str, Decimal]:
+def _figures(rows: Sequence[BankRow], kind: str, returns_apart: bool) -> dict[str, Decimal]:
+    """Return each total key's figure: all rows, then (a result file) rows by status."""
     figures = {
         "count": Decimal(len(rows)),
         "total": sum((r.amount for r in rows), Decimal(0)),
     }
     if kind == "result":
-        paid = [r.amount for r in rows if r.status == "paid"]
-        failed = [r.amount for r in rows if r.status in ("failed", "returned")]
-        figures |= {
-            "paid_count": Decimal(len(paid)),
-            "paid_total": sum(paid, Decimal(0)),
-            "failed_count": Decimal(len(failed)),
-            "failed_total": sum(failed, Decimal(0)),
-        }
+        failed = ("failed",) if returns_apart else ("failed", "returned")
+        for key, statuses in (
+            ("paid", ("paid",)),
+            ("failed", failed),
+            ("pending", ("pending",)),
+            ("returned", ("returned",)),
+        ):
+            amounts = [r.amount for r in rows if r.status in statuses]
+            figures[f"{key}_count"] = Decimal(len(amounts))
+            figures[f"{key}_total"] = sum(amounts, Decimal(0))
     return figures
 
 
@@ -135,11 +140,12 @@ def _read(path: str | Path) -> BankFile:
     rows, footer_facts = detail(table, header)
     if pii_text.has_number(r.name for r in rows) or pii_text.has_number(
         r.fail_reason for r in rows
-    ):  # Texts the books copy: a full number in them is masked (SPEC §6).
+    ):  # Texts the books copy: a full number in them, the row's own first, is masked.
+        mask = pii_text.mask_numbers
         rows = [
             r._replace(
-                name=pii_text.mask_numbers(r.name),
-                fail_reason=pii_text.mask_numbers(r.fail_reason),
+                name=mask(r.name, (r.card, r.id_number)),
+                fail_reason=mask(r.fail_reason, (r.card, r.id_number)),
             )
             for r in rows
         ]
@@ -147,7 +153,7 @@ def _read(path: str | Path) -> BankFile:
         raise InputError(table.path, "the file has a header but no detail rows", header.row)
     facts += footer_facts
     kind = "result" if "status" in header.columns else "request"
-    summary.check(table.path, facts, _figures(rows, kind))
+    summary.check(table.path, facts, _figures(rows, kind, summary.returns_apart(facts)))
     batch = summary.single(table.path, facts, "batch")
     payer = summary.single(table.path, facts, "payer")
     payer_account = ""

@@ -198,7 +198,8 @@ def id_number(cell: Cell) -> str:
     """Return the canonical 18-character ID of a cell.
 
     Raises:
-      CellError: empty, a number cell, a wrong check digit or birth date.
+      CellError: empty, a number cell, characters other than ASCII digits (after NFKC)
+        and a final X, a wrong check digit or birth date.
 
     """
     raw = number_text(cell, "ID number")
@@ -220,7 +221,8 @@ def card(cell: Cell, what: str = "card number", lengths: tuple[int, int] = (12, 
       what: the name of the number, for messages.
       lengths: the least and most digits allowed (a payer account may be longer).
 
-    Spaces and dashes between groups of digits are allowed and removed.
+    Spaces and dashes between groups of digits are allowed and removed; the digits are
+    ASCII 0-9 after NFKC (full-width digits are), not another script's (٠-٩).
 
     Raises:
       CellError: empty, a number cell, other characters, or a wrong length.
@@ -234,7 +236,9 @@ def card(cell: Cell, what: str = "card number", lengths: tuple[int, int] = (12, 
     if not digits:
         raise CellError(f"{what} is empty")
     if not digits.isdigit() or not digits.isascii():
-        raise CellError(f"{what} {recipients.mask(raw)} holds characters other than digits")
+        raise CellError(
+            f"{what} {recipients.mask(raw)} holds characters other than the digits 0-9"
+        )
     if not lengths[0] <= len(digits) <= lengths[1]:
         raise CellError(
             f"{what} {recipients.mask(digits)} has {len(digits)} digits; "

@@ -262,6 +262,10 @@ TITLE_KEYS: dict[str, str] = {
     "成功金额": "paid_total",
     "失败笔数": "failed_count",
     "失败金额": "failed_total",
+    "处理中笔数": "pending_count",
+    "处理中金额": "pending_total",
+    "退票笔数": "returned_count",
+    "退票金额": "returned_total",
 }
 
 #: Keys that mean a total only on a footer line (`合计 笔数: 3 金额: 1350.00`).

@@ -1,10 +1,11 @@
 """Joining a bank row to its approval record (SPEC §10 "Joining a paid row to its approval").
 
-In order: the case number found in the memo; else (recipient hash, amount) when exactly one
-open approval of the county has them; else (name, amount) when exactly one has them. An
-approval joins at most one row in effect (in transit or paid): once taken it is only joined
-again by its case in the memo for an instalment, while the amounts taken stay within the
-amount approved. A failed or returned row frees its approval for the re-issue.
+In order: the case number found in the memo, whatever the row's amount; else (recipient
+hash, amount) when exactly one open approval of the county has them; else (name, amount)
+when exactly one has them. An approval joins at most one row in effect (in transit or
+paid): once taken it is only joined again by its case in the memo for an instalment, while
+less than the amount approved is taken. A failed or returned row frees its approval for the
+re-issue.
 Every lookup is a dictionary access, so joining is linear in the number of rows.
 """
 
@@ -94,8 +95,10 @@ class Joiner:
             approval = self.by_case.get((county, token))
             if approval is None:
                 continue
-            taken = self.taken[(county, approval.case)]
-            if taken + amount <= approval.amount:
+            # The memo's case joins whatever the amount (over it, the audit says
+            # PAID-OVER-APPROVED), unless the case is already paid (or sent) in full:
+            # a further row is then no stage of it.
+            if self.taken[(county, approval.case)] < approval.amount:
                 return approval, ""
             note = f"摘要所列案件 {approval.case} 已足额支付"
             break

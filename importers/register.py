@@ -179,21 +179,28 @@ def _row(row: int, cell: dict[str, Cell], label: dict[str, str], fen: bool) -> R
         applied = cells.date(cell.get("applied", ""))
     except cells.CellError as exc:
         raise _Bad(str(exc), column) from None
-    kind, kind_text = category(mask_numbers(cells.text(cell.get("category", ""))))
+    own = (id_number,)  # the row's own ID, however written, is masked too
+    if mask_numbers(case, own) != case:
+        raise _Bad(
+            "case number holds the row's ID number, which the books never hold (SPEC §6); "
+            "number the case without it",
+            label["case"],
+        )
+    kind, kind_text = category(mask_numbers(cells.text(cell.get("category", "")), own))
     return RegisterRow(
         row=row,
         case=case,
-        name=mask_numbers(name),  # free texts the books copy (SPEC §6)
+        name=mask_numbers(name, own),  # free texts the books copy (SPEC §6)
         id_number=id_number,
         township=township,
         procedure=procedure,
         approval=approval,
-        approver=mask_numbers(approver),
+        approver=mask_numbers(approver, own),
         approved=approved,
         amount=amount,
         ratio=ratio,
         notice=notice,
-        decision=mask_numbers(decision),
+        decision=mask_numbers(decision, own),
         category=kind,
         category_text=kind_text,
         applied=applied,

@@ -5,7 +5,9 @@ key in one cell and its value in the next (`代发日期 | 2024-03-05`), or - as
 a line of keys followed by a line of values (`批次号|总笔数|总金额|代发日期|付款账号`). Below
 the detail rows a footer line starting with 合计/汇总 may give the total (in the amount
 column, `金额：…` or `共3笔`), and summary lines may give success and failure subtotals.
-Each such value is a `Fact`; `check` compares the totals with the detail rows.
+In a footer an `N笔` after 成功, 失败, 处理中 or 退票 (`成功2笔`, `失败交易1笔`) is that
+subtotal; `共3笔`, or `N笔` alone, is the total. Each such value is a `Fact`; `check`
+compares the totals with the detail rows.
 """
 
 from __future__ import annotations
@@ -38,7 +40,20 @@ def _pattern(names: Iterable[str]) -> re.Pattern[str]:
 
 _TITLE_PAIR = _pattern(TITLE_KEYS)
 _FOOTER_PAIR = _pattern([*TITLE_KEYS, *FOOTER_KEYS])
-_COUNT = re.compile(r"(\d+)\s*笔")
+# `N笔` in a footer, after the status it counts (a few characters may come between:
+# `成功交易2笔`, `失败：1笔`), or alone or after 共 (the total).
+_COUNT = re.compile(
+    r"(?:(成功|失败|处理中|退票|退汇)[^0-9，,;；、。\s]{0,4}?\s*|(?:共计?|合计)\s*[:：]?\s*)?"
+    r"([0-9]+)\s*笔"
+)
+_COUNT_KEYS = {
+    None: "count",
+    "成功": "paid_count",
+    "失败": "failed_count",
+    "处理中": "pending_count",
+    "退票": "returned_count",
+    "退汇": "returned_count",
+}
 
 #: What each total key is checked against, for messages.
 _MEANING = {
@@ -48,6 +63,10 @@ _MEANING = {
     "paid_total": "paid (成功) rows",
     "failed_count": "failed or returned (失败/退票) rows",
     "failed_total": "failed or returned (失败/退票) rows",
+    "pending_count": "pending (处理中) rows",
+    "pending_total": "pending (处理中) rows",
+    "returned_count": "returned (退票) rows",
+    "returned_total": "returned (退票) rows",
 }
 
 
@@ -69,7 +88,7 @@ def _key(text: str, footer: bool) -> tuple[str, str] | None:
         return key, ""
     name, unit = split_unit(name)
     key = TITLE_KEYS.get(name) or (FOOTER_KEYS.get(name) if footer else None)
-    if key in ("total", "paid_total", "failed_total"):
+    if key is not None and key.endswith("total"):
         return key, unit
     return None
 
@@ -113,15 +132,24 @@ def in_row(row: int, values: Sequence[Cell], footer: bool = False) -> list[Fact]
                 i += 1
             continue
         facts.extend(_pairs(row, label, footer))
-        if footer and (count := _COUNT.search(label)) is not None:
-            facts.append(Fact("count", count.group(1), row, label))
+        if footer:
+            for count in _COUNT.finditer(label):
+                key = _COUNT_KEYS[count.group(1)]
+                facts.append(Fact(key, count.group(2), row, count.group(0).strip()))
     return facts
 
 
+def returns_apart(facts: Iterable[Fact]) -> bool:
+    """Return True when the file gives 退票 subtotals: its 失败 ones count failed rows alone.
+
+    Without them a 失败 subtotal covers the failed and the returned rows (a returned
+    payment did not reach the payee either).
+    """
+    return any(fact.key.startswith("returned") for fact in facts)
+
+
 #: What a summary line's first cell may give: totals and subtotals.
-_SUMMARY = frozenset(
-    ("count", "total", "paid_count", "paid_total", "failed_count", "failed_total")
-)
+_SUMMARY = frozenset(_MEANING)
 
 
 def is_summary_line(values: Sequence[Cell]) -> bool:
@@ -182,7 +210,7 @@ def _number(path: str, fact: Fact) -> Decimal:
     try:
         if fact.key.endswith("count"):
             text = cells.text(fact.value)
-            if not text.isdigit():
+            if not (text.isdigit() and text.isascii()):
                 raise cells.CellError(f"{fact.label} {text} is not a whole number")
             return Decimal(text)
         return cells.amount(fact.value, fen=fact.unit == "分", zero=True)
@@ -203,14 +231,18 @@ def check(path: str, facts: Sequence[Fact], actual: dict[str, Decimal]) -> None:
       InputError: a figure differs from its rows, or is not a number.
 
     """
+    apart = returns_apart(facts)
     for fact in facts:
         if fact.key not in _MEANING or fact.key not in actual:
             continue
         said = _number(path, fact)
         if said != actual[fact.key]:
+            meaning = _MEANING[fact.key]
+            if apart and fact.key.startswith("failed"):
+                meaning = "failed (失败) rows"
             raise InputError(
                 path,
-                f"{fact.label} says {said} but the {_MEANING[fact.key]} "
+                f"{fact.label} says {said} but the {meaning} "
                 f"{'number' if fact.key.endswith('count') else 'add up to'} {actual[fact.key]}",
                 fact.row,
                 fact.label,

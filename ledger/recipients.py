@@ -21,8 +21,9 @@ _CHECK = "10X98765432"
 #: The check character of an ID whose weighted sum is n (mod 11) is CHECK_CHARACTERS[n].
 CHECK_CHARACTERS = _CHECK
 _SPACE = re.compile(r"\s+")
-_ID15 = re.compile(r"\d{15}")
-_ID18 = re.compile(r"\d{17}[\dX]")
+# ASCII digits only: `\d` and `int` also take other scripts' digits (٠-٩), which NFKC keeps.
+_ID15 = re.compile(r"[0-9]{15}")
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
 KEY_ENV = "RESERVE_RECIPIENT_KEY"
 MIN_KEY_BYTES = 32
 
@@ -66,6 +67,8 @@ def birth_date_ok(id18: str) -> bool:
 def id_problem(raw: str) -> str | None:
     """Return why a text is not a valid ID number, or None if it is one."""
     text = normalise(raw)
+    if not text.isascii():
+        return "an ID number is written with the digits 0-9 (and a final X) only"
     if _ID15.fullmatch(text):
         text = to_18(text)
     if not _ID18.fullmatch(text):
@@ -85,14 +88,14 @@ def is_valid_id(raw: str) -> bool:
 def canonical_id(raw: str) -> str:
     """Return the ID in the form that is hashed: normalised, 15 digits converted to 18."""
     text = normalise(raw)
-    if re.fullmatch(r"\d{15}", text):
+    if _ID15.fullmatch(text):
         text = to_18(text)
     return text
 
 
 def luhn_ok(digits: str) -> bool:
-    """Return True if a string of digits passes the Luhn check."""
-    if not digits.isdigit():
+    """Return True if a string of ASCII digits passes the Luhn check."""
+    if not (digits.isdigit() and digits.isascii()):
         return False
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -125,7 +128,14 @@ def mask(number: str) -> str:
 
 
 def parse_key(hex_text: str, origin: str) -> bytes:
-    """Return key bytes from hex text; raise KeyError_ naming its origin when unfit."""
+    """Return key bytes from one line of hex; raise KeyError_ naming its origin when unfit."""
+    # A second line would otherwise be read as the rest of one longer key (SPEC §6).
+    lines = [line for line in hex_text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        raise KeyError_(
+            f"the recipient key in {origin} has {len(lines)} lines; a key is one line "
+            "of hex digits"
+        )
     text = hex_text.strip()
     try:
         key = bytes.fromhex(text)

@@ -219,7 +219,7 @@ def test_subtotal_lines_below_the_details_are_checked(tmp_path: Path, layout: st
     wrong = run("import", main_file, reg, bank(tmp_path / "wrong.csv", "460.00"))
     assert wrong.exit_code == 2
     assert "row 7, column 成功金额" in wrong.output and "460.00" in wrong.output
-    assert "450.00" in wrong.output and "other than digits" not in wrong.output
+    assert "450.00" in wrong.output and "other than the digits" not in wrong.output
     assert snapshot(tmp_path) == before
     result = run("import", main_file, reg, bank(tmp_path / "right.csv", "450.00"))
     assert result.exit_code == 0, result.output

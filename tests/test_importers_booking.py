@@ -97,6 +97,17 @@ def test_instalments_join_by_memo_within_the_amount() -> None:
     assert joiner.join("Yingze", "C1 第3期", "", "", D("450.00"))[0] is None
 
 
+def test_a_memo_case_joins_whatever_the_amount_until_paid_in_full() -> None:
+    joiner = Joiner([approval("C1", "450.00")], {})
+    found, note = joiner.join("Yingze", "C1", "", "", D("600.00"))
+    assert found is not None and note == ""  # over: joined, the audit says so
+    joiner.take(found, D("300.00"))
+    assert joiner.join("Yingze", "C1", "", "", D("600.00")) == (found, "")  # a stage
+    joiner.take(found, D("150.00"))
+    found, note = joiner.join("Yingze", "C1", "", "", D("1.00"))
+    assert found is None and note == "摘要所列案件 C1 已足额支付"
+
+
 def test_row_identity_counts_occurrences() -> None:
     ids = identity.row_ids("B", [("c-1", D(1)), ("c-1", D(2)), ("c-1", D(1))])
     assert ids == [("B", "c-1", D(1), 1), ("B", "c-1", D(2), 1), ("B", "c-1", D(1), 2)]
