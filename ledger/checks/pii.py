@@ -80,14 +80,18 @@ def exposed_kind(text: str) -> str | None:
     return None
 
 
+def readable(key: str, value: Any) -> bool:
+    """Return True for a metadata value PII-EXPOSED reads: a text, not exempt (SPEC §5)."""
+    if not isinstance(value, str) or key in _EXEMPT_KEYS or key.startswith("__"):
+        return False
+    pattern = _HASH_KEYS.get(key)
+    return pattern is None or pattern.match(value) is None
+
+
 def _meta_strings(meta: dict[str, Any] | None) -> Iterator[tuple[str, str]]:
     for key, value in (meta or {}).items():
-        if not isinstance(value, str) or key in _EXEMPT_KEYS or key.startswith("__"):
-            continue
-        pattern = _HASH_KEYS.get(key)
-        if pattern is not None and pattern.match(value):
-            continue
-        yield f"metadata {key}", value
+        if readable(key, value):
+            yield f"metadata {key}", value
 
 
 def strings(entry: data.Directive) -> Iterator[tuple[str, str]]:

@@ -28,6 +28,7 @@ from sqlalchemy import update
 from ledger.books import Books
 from ledger.export import rows as rows_mod
 from ledger.export import schema
+from ledger.export.masking import masked_books
 from ledger.export.urls import DatabaseError
 from ledger.export.values import DateValue
 from ledger.findings import Finding
@@ -134,6 +135,8 @@ def export(
     Raises:
       DatabaseError: the database refused the export (nothing of it is kept).
     """
+    found = list(found)
+    books = masked_books(books, found)  # No full number reaches the database (SPEC §6).
     try:
         with engine.begin() as connection:
             ensure_schema(connection)
