@@ -104,3 +104,27 @@ def test_unsigned_seal_is_broken_under_a_trusted_key(tmp_path: Path) -> None:
 def test_trusted_key_must_be_an_ed25519_public_key() -> None:
     with pytest.raises(signing.KeyFileError):
         seal_check.verify_signatures([], b"not a key")
+
+
+def test_v1_lines_of_the_less_common_fields() -> None:
+    # What docs/seal.md fixes for an independent implementation: an `open` without
+    # currencies, a cost's date and label, a custom's amount.
+    from beancount import loader
+
+    text = (
+        'option "operating_currency" "CNY"\n'
+        "2024-01-01 open Assets:Bank\n"
+        "2024-01-01 open Assets:Stock STK\n"
+        "2024-01-01 open Equity:Opening-Balances\n"
+        '2024-01-05 * "buy"\n'
+        '  Assets:Stock  10 STK {3.00 CNY, 2024-01-05, "lot1"}\n'
+        "  Assets:Bank  -30.00 CNY\n"
+        '2024-01-06 custom "approval" "YZ-1" 450.00 CNY\n'
+    )
+    entries, errors, _ = loader.load_string(text)
+    assert not errors
+    lines = seal_mod.sorted_lines(entries)
+    assert '["2024-01-01","open","Assets:Bank",[],null,[]]' in lines
+    assert '["2024-01-06","custom","approval",["YZ-1",["A","450.00","CNY"]],[]]' in lines
+    (txn,) = [line for line in lines if '"txn"' in line]
+    assert '["Assets:Stock",null,["10","STK"],["3.00","CNY",["T","2024-01-05"],"lot1"],null,[]]' in txn
