@@ -31,7 +31,7 @@ def _books(tmp_path: Path, included: str, head: str = "") -> books_mod.Books:
 
 def _found(books: books_mod.Books) -> list[tuple[str, int, str]]:
     return [
-        (f.date, f.line, f.message.split(" is written in the ")[1].split(":")[0])
+        (f.date, f.line, f.message.split(" in the ", 1)[1].split(":")[0])
         for f in pii.findings(books)
     ]
 
@@ -138,3 +138,15 @@ def test_an_event_type_a_query_name_and_a_document_path_are_read(tmp_path: Path)
         ("2020-03-02", 2, "name of this query"),
         ("2020-03-03", 3, "filename of this document"),
     ]
+
+
+def test_one_finding_names_every_place_of_its_entry(tmp_path: Path) -> None:
+    books = _books(
+        tmp_path,
+        f'2020-03-02 * "{IDENT}" "卡号 {CARD}"\n  remark: "{CARD}"\n' + PAYMENT,
+    )
+    (found,) = pii.findings(books)
+    assert found.message.startswith(
+        "PII-EXPOSED a full ID number in the payee; a full card number in the narration; "
+        "a full card number in the metadata remark of this transaction"
+    )

@@ -260,26 +260,29 @@ def findings(books: Books) -> list[Finding]:
     """Return one PII-EXPOSED finding per entry holding a full ID or card number."""
     found = []
     for entry in _suspects(books):
-        for where, text in strings(entry):
-            kind = exposed_kind(text)
-            if kind is None:
-                continue
-            file, line = location(entry.meta)
-            case = entry.meta.get("case") if isinstance(entry.meta, dict) else None
-            found.append(
-                Finding(
-                    code="PII-EXPOSED",
-                    message=(
-                        f"PII-EXPOSED a full {kind} is written in the {where} of this "
-                        f"{type(entry).__name__.lower()}: keep only the masked form and the "
-                        "keyed hash (SPEC §6)"
-                    ),
-                    file=file,
-                    line=line,
-                    date=entry.date.isoformat(),
-                    case=case if isinstance(case, str) else "",
-                    entry=entry,
-                )
+        # Every place of the entry holding one, said in one finding (one per entry).
+        places = [
+            f"a full {kind} in the {where}"
+            for where, text in strings(entry)
+            if (kind := exposed_kind(text)) is not None
+        ]
+        if not places:
+            continue
+        file, line = location(entry.meta)
+        case = entry.meta.get("case") if isinstance(entry.meta, dict) else None
+        found.append(
+            Finding(
+                code="PII-EXPOSED",
+                message=(
+                    f"PII-EXPOSED {'; '.join(dict.fromkeys(places))} of this "
+                    f"{type(entry).__name__.lower()}: keep only the masked form and the "
+                    "keyed hash (SPEC §6)"
+                ),
+                file=file,
+                line=line,
+                date=entry.date.isoformat(),
+                case=case if isinstance(case, str) else "",
+                entry=entry,
             )
-            break
+        )
     return found
