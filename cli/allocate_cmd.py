@@ -22,9 +22,12 @@ def _amount(value: str | None, option: str) -> Decimal | None:
     if value is None:
         return None
     try:
-        return Decimal(value.replace(",", "").strip())
+        amount = Decimal(value.replace(",", "").strip())
     except InvalidOperation:
-        raise UsageError(f"{option} {value!r} is not an amount") from None
+        amount = None
+    if amount is None or not amount.is_finite():  # NaN and Infinity are no amounts.
+        raise UsageError(f"{option} {value!r} is not an amount")
+    return amount
 
 
 def _plan(books: str, year: int, **options: object) -> allocation.Plan:

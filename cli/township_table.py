@@ -66,8 +66,10 @@ def _population(cell: Cell, path: str, row: int, column: str) -> int:
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     text = str(cell).strip().replace(",", "")
-    if isinstance(cell, bool) or not text.isdigit():
+    if isinstance(cell, bool) or not text.isdigit() or not text.isascii():
         raise InputError(path, f"population {cell!r} is not a whole number", row, column)
+    if int(text) == 0:  # Allocation by population shares by it.
+        raise InputError(path, "population 0: a township has 1 person or more", row, column)
     return int(text)
 
 
@@ -107,7 +109,15 @@ def _row(path: str, number: int, cells: list[Cell], cols: dict[str, tuple[int, s
 def _consistent(path: str, rows: list[TownshipRow], cols: dict[str, tuple[int, str]]) -> None:
     seen: dict[tuple[str, str], int] = {}
     counties: dict[str, TownshipRow] = {}
+    accounts: dict[str, TownshipRow] = {}  # A payer account names one township (SPEC §10).
     for r in rows:
+        other = accounts.setdefault(r.bank_account, r)
+        if other is not r:
+            raise InputError(
+                path, f"bank account {r.bank_account} is {other.county}:{other.township}'s "
+                f"on row {other.row}: a bank file's payer account must name one township",
+                r.row, cols["bank_account"][1],
+            )
         if (r.county, r.township) in seen:
             raise InputError(
                 path, f"{r.county}:{r.township} is already on row {seen[(r.county, r.township)]}",
@@ -128,6 +138,14 @@ def _consistent(path: str, rows: list[TownshipRow], cols: dict[str, tuple[int, s
                     path, f"{r.county} has another account on row {first.row}",
                     r.row, cols["county_bank_account"][1],
                 )
+    for r in rows:  # A county's account is no township's either.
+        township = accounts.get(r.county_bank_account) if r.county_bank_account else None
+        if township is not None:
+            raise InputError(
+                path, f"county account {r.county_bank_account} is also "
+                f"{township.county}:{township.township}'s bank account (row {township.row})",
+                r.row, cols["county_bank_account"][1],
+            )
 
 
 def read(path: str | Path) -> list[TownshipRow]:

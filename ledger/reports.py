@@ -206,9 +206,26 @@ def _count_disbursements(walk: _Walk, view: books_mod.Books) -> None:
         tally.disbursed += d.amount
         if d.recipient:
             tally.recipients.add(d.recipient)
-        applied: Any = d.meta.get("applied")
-        if isinstance(applied, datetime.date) and applied <= d.date:
+        applied = _applied(d)
+        if applied is not None and applied <= d.date:
             tally.days.append((d.date - applied).days)
+
+
+def _applied(d: Disbursement) -> datetime.date | None:
+    """Return a payment's `applied` date; an advance's may be on its settlement.
+
+    An advance and its settlement are one payment, made on the advance's date; the approval
+    keys, `applied` among them, are often written only when the paperwork is completed.
+    """
+    applied: Any = d.meta.get("applied")
+    if isinstance(applied, datetime.date):
+        return applied
+    if d.is_advance and d.group is not None:
+        for later in d.group.payments:
+            written: Any = later.meta.get("applied")
+            if later.settlement and isinstance(written, datetime.date):
+                return written
+    return None
 
 
 def township_report(

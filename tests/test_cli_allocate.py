@@ -126,6 +126,8 @@ def test_usage_errors(books: Path) -> None:
         (["--quarterly", "--date", "2025-02-01"], "--date does not apply"),
         (["--date", "2024-12-20"], "not in the year 2025"),
         (["--amount", "abc"], "is not an amount"),
+        (["--amount", "NaN"], "is not an amount"),
+        (["--by-population", "Infinity"], "is not an amount"),
         (["--amount", "40000.001"], "2 decimals"),
         (["--county", "Nowhere"], "not a county of the books"),
         (["--date", "2014-06-01", "--year", "2014"], "after the allocation date"),

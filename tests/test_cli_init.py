@@ -164,6 +164,11 @@ def test_xlsx_number_cell_for_an_account_is_refused(tmp_path: Path) -> None:
         (("Yingze,Liuxiang,迎泽区,柳巷街道,1,a", "Yingze,Qiaodong,迎泽县,桥东,1,b"), HEADER,
          "row 3, column county_name"),
         ((), HEADER, "no township"),
+        (("Yingze,Liuxiang,迎泽区,柳巷街道,1,a", "Wanbailin,Xinghua,万柏林区,兴华,1,a"), HEADER,
+         "row 3, column bank_account: bank account a is Yingze:Liuxiang's on row 2"),
+        (("Yingze,Liuxiang,迎泽区,柳巷街道,1,a,b", "Yingze,Qiaodong,迎泽区,桥东,1,b,b"), HEADER,
+         "row 2, column county_bank_account: county account b is also Yingze:Qiaodong's"),
+        (("Yingze,Liuxiang,迎泽区,柳巷街道,0,a",), HEADER, "row 2, column population: population 0"),
     ],
 )
 def test_bad_table_exit_2_nothing_written(

@@ -160,3 +160,21 @@ def test_snapshot(sample: Books, fmt: str, public: bool) -> None:
     text = report_format.render(reports.year_report(sample, 2025), fmt, public)
     suffix = "-public" if public else ""
     _snapshot(f"report-2025{suffix}.{'txt' if fmt == 'text' else 'json'}", text)
+
+
+def test_applied_of_an_advance_written_on_its_settlement(books_from: Callable[..., Books]) -> None:
+    # An advance and its settlement are one payment, made on the advance's date; hand-kept
+    # books write `applied` with the other approval keys, on the settlement.
+    text = (
+        PRELUDE
+        + '2018-04-01 * "甲" "advance" ^adv-E-1\n  case: "E-1"\n  recipient: "r-0000000000000001"\n'
+        + "  Assets:Advances:Yingze:Liuxiang  400.00 CNY\n  Assets:Reserve:Yingze:Liuxiang\n"
+        + '2018-04-20 * "甲" "settle" ^adv-E-1\n  case: "E-1"\n  recipient: "r-0000000000000001"\n'
+        + '  approval: "township"\n  approver: "x"\n  approved: 2018-04-19\n'
+        + "  applied: 2018-03-30\n"
+        + "  Expenses:Relief:Yingze:Liuxiang:Emergency  400.00 CNY\n"
+        + "  Assets:Advances:Yingze:Liuxiang\n"
+    )
+    report = reports.year_report(books_from(text, "2018-12-31"), 2018)
+    liuxiang = _row(report, "Liuxiang")
+    assert (liuxiang.person_times, liuxiang.median_days) == (1, D("2.0"))
