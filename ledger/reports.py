@@ -18,8 +18,10 @@ from typing import Any
 from beancount.core import data
 
 from ledger import accounts
+from ledger import advances
 from ledger import books as books_mod
 from ledger.disbursement import Disbursement
+from ledger.report_rows import ZERO
 from ledger.report_rows import Report
 from ledger.report_rows import Row
 from ledger.report_rows import Tally
@@ -196,6 +198,8 @@ def _counties_returned(entry: data.Transaction) -> set[str]:
 
 def _count_disbursements(walk: _Walk, view: books_mod.Books) -> None:
     gone = _cancelled(view)
+    # What was recovered of each advance by the end of the period (its first transaction).
+    recovered = {id(row.entry): row.recovered for row in advances.all_advances(view)}
     for d in view.index.disbursements:
         if not walk.start <= d.date <= walk.end or d.settlement or id(d) in gone:
             continue
@@ -203,7 +207,9 @@ def _count_disbursements(walk: _Walk, view: books_mod.Books) -> None:
             continue
         tally = walk.tallies[(d.county, d.township)]
         tally.person_times += 1
-        tally.disbursed += d.amount
+        # An advance counts net of what was recovered of it: the money that stayed given.
+        back = recovered.pop(id(d.entry), ZERO) if d.is_advance else ZERO
+        tally.disbursed += max(d.amount - back, ZERO)
         if d.recipient:
             tally.recipients.add(d.recipient)
         applied = _applied(d)

@@ -178,3 +178,20 @@ def test_applied_of_an_advance_written_on_its_settlement(books_from: Callable[..
     report = reports.year_report(books_from(text, "2018-12-31"), 2018)
     liuxiang = _row(report, "Liuxiang")
     assert (liuxiang.person_times, liuxiang.median_days) == (1, D("2.0"))
+
+
+def test_a_recovered_advance_counts_net(books_from: Callable[..., Books]) -> None:
+    # 1000 advanced and 600 of it recovered, 500 advanced: 900 stayed given.
+    text = (
+        PRELUDE
+        + '2018-04-01 * "甲" "advance" ^adv-E-1\n  case: "E-1"\n  recipient: "r-0000000000000001"\n'
+        + "  Assets:Advances:Yingze:Liuxiang  1000.00 CNY\n  Assets:Reserve:Yingze:Liuxiang\n"
+        + '2018-04-20 * "甲" "recovery" ^adv-E-1\n  case: "E-1"\n'
+        + "  Assets:Reserve:Yingze:Liuxiang  600.00 CNY\n  Assets:Advances:Yingze:Liuxiang\n"
+        + '2018-05-01 * "乙" "advance" ^adv-E-2\n  case: "E-2"\n  recipient: "r-0000000000000002"\n'
+        + "  Assets:Advances:Yingze:Liuxiang  500.00 CNY\n  Assets:Reserve:Yingze:Liuxiang\n"
+    )
+    report = reports.year_report(books_from(text, "2018-12-31"), 2018)
+    liuxiang = _row(report, "Liuxiang")
+    assert (liuxiang.person_times, liuxiang.disbursed) == (2, D("900.00"))
+    assert report.city.summary() == "2 人次，0.09 万元"
