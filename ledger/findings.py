@@ -87,7 +87,8 @@ class Finding:
       explained: True when a `custom "explained"` entry covers it.
       entry: the Beancount entry it is about, if any (not exported).
       key: the account (or "<reserve account> <year>") the finding is about, which an
-        `explained` directive can name besides the case.
+        `explained` directive can name besides the case (a year-level finding's account
+        alone also names it: `subjects`).
 
     """
 
@@ -113,8 +114,18 @@ class Finding:
 
     @property
     def subjects(self) -> tuple[str, ...]:
-        """Return every subject an `explained` directive may name: its case, its account."""
-        return tuple(s for s in dict.fromkeys((self.case, self.key)) if s)
+        """Return every subject an `explained` directive may name: its case, its account.
+
+        A year-level finding (`YEAR_LEVEL`, key "<reserve account> <year>") is about that
+        account too: the plain account covers every year's finding of its code, the key
+        that one year alone.
+        """
+        found = [self.case, self.key]
+        if self.code in YEAR_LEVEL:
+            account, _, year = self.key.rpartition(" ")
+            if account and year.isdigit():
+                found.append(account)
+        return tuple(s for s in dict.fromkeys(found) if s)
 
     def with_explained(self, explained: bool = True) -> Finding:
         """Return a copy marked as explained (or not)."""

@@ -7,15 +7,25 @@ accounts outside the project (an office's `Expenses:Admin:…`, `Equity:…`): t
 reserve check that looks at every account of the books.
 
 A transaction pays out of a reserve or cash account when it has a negative posting there; its
-receivers are its positive postings. When several townships pay in one transaction, a receiver
-is allowed if it is allowed for any of them. The finding can be explained by its case or by
-the paying account (its `key`, the first payer).
+receivers are its positive postings. Each township that pays must have its own outflow covered
+by receivers allowed for it: first its own accounts (no other township may use them), then its
+county's treasury, shared by the townships of that county paying in the transaction in the
+order they first pay. What is left of its outflow went where it may not go: that is the
+misuse, so another township's cent in the same transaction can cover only a cent. Other money
+in the transaction (a treasury's, an equity's) is not judged here: it is taken to have gone
+where the townships' outflows did not. Amounts are posting weights, per currency. One finding
+per paying township, its `key` its (first) paying account, so it can be explained by its case
+or by that account; the audit merges two townships' findings at one transaction
+(`ledger.findings.unique`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections import defaultdict
 from decimal import Decimal
 
+from beancount.core import convert
 from beancount.core import data
 
 from ledger import accounts
@@ -45,15 +55,13 @@ def allowed(receiver: AccountInfo | None, payer: AccountInfo) -> bool:
 
 
 def _finding(
-    books: Books, entry: data.Transaction, payer: AccountInfo, bad: list[data.Posting]
+    books: Books,
+    entry: data.Transaction,
+    payer: AccountInfo,
+    misused: tuple[Decimal, str],
+    bad: list[data.Posting],
 ) -> Finding:
-    amount = ZERO
-    currency = ""
-    for posting in bad:
-        units = posting.units
-        if units is not None and units.number is not None:
-            amount += units.number
-            currency = currency or str(units.currency)
+    amount, currency = misused
     name = books.directory.township_name(payer.county, payer.township)
     case = case_of(entry)
     to = ", ".join(sorted({p.account for p in bad}))
@@ -81,8 +89,100 @@ def _finding(
     )
 
 
+@dataclasses.dataclass
+class _Payer:
+    """A township paying in one transaction: its first paying account, its outflow."""
+
+    info: AccountInfo
+    out: dict[str, Decimal] = dataclasses.field(default_factory=lambda: defaultdict(Decimal))
+
+
+def _weight(posting: data.Posting) -> tuple[Decimal, str]:
+    """Return a posting's weight (what balances the transaction): its units, at cost or price."""
+    units = posting.units
+    assert units is not None and units.number is not None
+    if posting.cost is None and posting.price is None:
+        return units.number, units.currency
+    weight = convert.get_weight(posting)  # type: ignore[no-untyped-call]
+    if weight.number is None:  # A cost not booked: the units are all there is.
+        return units.number, units.currency
+    return weight.number, weight.currency
+
+
+def _take(left: dict[tuple[str, ...], Decimal], key: tuple[str, ...], need: Decimal) -> Decimal:
+    """Return what `left[key]` can cover of `need`, and take it from there."""
+    have = left.get(key, ZERO)
+    taken = min(have, need)
+    if taken > 0:
+        left[key] = have - taken
+        return taken
+    return ZERO
+
+
+def _judge(
+    books: Books, entry: data.Transaction, verdicts: dict[tuple[str, str], bool]
+) -> list[Finding]:
+    """Return the misuse of each township paying in one transaction (see the module)."""
+    parse = accounts.parse
+    paying: list[tuple[AccountInfo, data.Posting]] = []
+    receivers: list[data.Posting] = []
+    for posting in entry.postings:
+        units = posting.units
+        if units is None or units.number is None:
+            continue
+        if units.number > 0:
+            receivers.append(posting)
+        elif units.number < 0:
+            info = parse(posting.account)
+            if info is not None and info.role in PAYING_ROLES:
+                paying.append((info, posting))
+    # The receivers not allowed for each township; most transactions have none and stop here.
+    bad: dict[tuple[str, str], list[data.Posting]] = {}
+    for info, _ in paying:
+        place = (info.county, info.township)
+        for posting in receivers:
+            pair = (posting.account, info.account)
+            verdict = verdicts.get(pair)
+            if verdict is None:
+                verdict = verdicts[pair] = allowed(parse(posting.account), info)
+            if not verdict and place not in bad:
+                bad[place] = [p for p in receivers if not allowed(parse(p.account), info)]
+    if not bad:
+        return []
+    payers: dict[tuple[str, str], _Payer] = {}
+    for info, posting in paying:
+        payer = payers.get((info.county, info.township))
+        if payer is None:
+            payer = payers[(info.county, info.township)] = _Payer(info)
+        number, currency = _weight(posting)
+        payer.out[currency] -= number
+    own: dict[tuple[str, ...], Decimal] = defaultdict(Decimal)
+    treasury: dict[tuple[str, ...], Decimal] = defaultdict(Decimal)
+    for posting in receivers:
+        info = parse(posting.account)
+        if info is None:
+            continue
+        number, currency = _weight(posting)
+        if info.role == "treasury":
+            treasury[(info.county, currency)] += number
+        elif info.role in accounts.TOWNSHIP_OUTFLOW_ROLES:
+            own[(info.county, info.township, currency)] += number
+    found = []
+    for (county, township), payer in payers.items():
+        for currency, need in payer.out.items():
+            need -= _take(own, (county, township, currency), need)
+            need -= _take(treasury, (county, currency), need)
+            # Only money that went to a receiver it may not pay is misused (a remainder
+            # without one is a rounding residue of an unbalanced transaction).
+            if need > 0 and (county, township) in bad:
+                found.append(
+                    _finding(books, entry, payer.info, (need, currency), bad[(county, township)])
+                )
+    return found
+
+
 def misuse(books: Books) -> list[Finding]:
-    """Return RESERVE-MISUSE for each transaction paying a reserve or cash out elsewhere."""
+    """Return RESERVE-MISUSE for each township paying a reserve or cash out elsewhere."""
     view = books.postings
     # Only the transactions with a negative posting to a reserve or cash account can pay out
     # of one: they are found from those accounts' postings, not by walking every posting.
@@ -91,36 +191,11 @@ def misuse(books: Books) -> list[Finding]:
         for position, _, _, number, _, _ in view.by_account[account]:
             if number is not None and number < 0:
                 positions.append(position)
-    parse = accounts.parse
     # (receiver, payer) -> allowed: the same few pairs come back in every transaction.
     verdicts: dict[tuple[str, str], bool] = {}
     found = []
     for entry in view.touching(positions):
-        payers: list[AccountInfo] = []
-        receivers: list[data.Posting] = []
-        for posting in entry.postings:
-            units = posting.units
-            if units is None or units.number is None:
-                continue
-            if units.number > 0:
-                receivers.append(posting)
-            elif units.number < 0:
-                info = parse(posting.account)
-                if info is not None and info.role in PAYING_ROLES:
-                    payers.append(info)
-        bad = []
-        for posting in receivers:
-            for payer in payers:
-                pair = (posting.account, payer.account)
-                verdict = verdicts.get(pair)
-                if verdict is None:
-                    verdict = verdicts[pair] = allowed(parse(posting.account), payer)
-                if verdict:
-                    break
-            else:
-                bad.append(posting)
-        if bad:
-            found.append(_finding(books, entry, payers[0], bad))
+        found.extend(_judge(books, entry, verdicts))
     return found
 
 

@@ -200,7 +200,9 @@ class Policy:
         if found is None:
             rules = self._tiers[scope][day]
             tiers = tuple(sorted((Tier(*r.values) for r in rules), key=lambda t: t.ratio_from))
-            found = TierSet(tiers, rules[0].date, rules[0].currency, rules[0].origin)
+            # A set the books add to on the seed's own date cites both (`Rule.origin`).
+            origin = " and ".join(dict.fromkeys(r.origin for r in rules))
+            found = TierSet(tiers, rules[0].date, rules[0].currency, origin)
             self._cache[cache_key] = found
         return found
 
@@ -224,9 +226,9 @@ def build(
 ) -> Policy:
     """Return the policy of the books as of the audit date, with its POLICY-INVALID findings."""
     county_set = frozenset(counties)
-    rules: list[Rule] = list(policy_rules.SEED_RULES)
     findings: list[Finding] = []
     own: list[Rule] = []
+    seed = list(policy_rules.SEED_RULES)
     custom, kinds = data.Custom, policy_rules.KINDS
     # A comprehension on the class first: most entries are transactions, looked at no further.
     for entry in [e for e in entries if e.__class__ is custom and e.type in kinds]:
@@ -237,29 +239,38 @@ def build(
             findings.append(parsed)
         else:
             own.append(parsed)
-    for first, second in policy_rules.conflicts(own):
+    # The seed is in force as if written on 1900-01-01 before the books' first line: a
+    # directive of the books of that date is judged with it, and is the second of a pair.
+    for first, second in policy_rules.conflicts(seed + own):
         first_file, first_line = location(first.meta)
+        where = "the seed policy" if first.seed else f"{first_file}:{first_line}"
         findings.append(
             _pair_finding(
                 second,
                 f'custom "{second.kind}" of {second.date}: values '
                 f"{list(map(str, second.values))} disagree with {list(map(str, first.values))} "
-                f"of the same scope and date at {first_file}:{first_line}",
+                f"of the same scope and date at {where}",
             )
         )
     tier_sets: dict[tuple[str, datetime.date], list[Rule]] = defaultdict(list)
-    for rule in own:
+    for rule in seed + own:
         if rule.kind == "relief-tier":
             tier_sets[(rule.county, rule.date)].append(rule)
+    flagged: set[int] = set()
     for tier_set in tier_sets.values():
         for first, second in policy_rules.overlaps(tier_set):
+            if second.seed:  # The finding belongs at the books' directive, once.
+                first, second = second, first
+            if id(second) in flagged:
+                continue
+            flagged.add(id(second))
             findings.append(
                 _pair_finding(
                     second,
                     f'custom "relief-tier" {second.values[0]} {second.values[1]} of '
                     f"{second.date}: its ratio range overlaps "
-                    f"{first.values[0]}-{first.values[1]} of the same set",
+                    f"{first.values[0]}-{first.values[1]} of the same set"
+                    f"{' (the seed policy)' if first.seed else ''}",
                 )
             )
-    rules.extend(own)
-    return Policy(rules, findings, county_set)
+    return Policy(seed + own, findings, county_set)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import itertools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -36,6 +35,9 @@ KINDS: dict[str, tuple[str, ...]] = {
 LEVELS: tuple[str, ...] = ("township", "county")
 SEED_DATE = datetime.date(1900, 1, 1)
 SEED_WRITTEN = "2015-06-01"
+#: The file name of the seed's directives (their meta), which tells them from a directive
+#: the books date 1900-01-01 themselves.
+SEED_FILE = "<seed policy>"
 _INTERNAL_META = frozenset({"filename", "lineno"})
 
 SEED_TEXT = """\
@@ -78,15 +80,15 @@ class Rule:
 
     @property
     def seed(self) -> bool:
-        """Return True for a seed directive."""
-        return self.date == SEED_DATE
+        """Return True for a seed directive (not for one the books date 1900-01-01)."""
+        return self.meta.get("filename") == SEED_FILE
 
     @property
     def origin(self) -> str:
         """Return how messages cite it: "policy of 2017-01-01".
 
         The seed is cited by the date SPEC §4 writes it with (2015-06-01), though it is in
-        force from 1900-01-01.
+        force from 1900-01-01; a directive of the books dated 1900-01-01 by its own date.
         """
         return f"policy of {SEED_WRITTEN if self.seed else self.date.isoformat()}"
 
@@ -111,7 +113,7 @@ def _seed_rules() -> list[Rule]:
             else:
                 values.append(Decimal(token))
             i += 1
-        meta = data.new_metadata("<seed policy>", 0)
+        meta = data.new_metadata(SEED_FILE, 0)
         rules.append(Rule(kind, SEED_DATE, tuple(values), currency, "", "", meta))
     return rules
 
@@ -221,8 +223,18 @@ def conflicts(rules: list[Rule]) -> list[tuple[Rule, Rule]]:
 
 
 def overlaps(tier_set: list[Rule]) -> list[tuple[Rule, Rule]]:
-    """Return pairs of tiers of one set whose ratio ranges overlap."""
+    """Return pairs of tiers of one set whose ratio ranges overlap: one per tier overlapped.
+
+    In order of ratio-from, each tier is compared with the tier reaching furthest among
+    those before it, not only with its neighbour: 4-5 lies inside 1-10 even after 2-3.
+    Each pair is (that earlier tier, the tier that overlaps it).
+    """
     ordered = sorted(tier_set, key=lambda r: (r.values[0], r.values[1]))
-    return [
-        (a, b) for a, b in itertools.pairwise(ordered) if b.values[0] < a.values[1]
-    ]
+    pairs = []
+    furthest: Rule | None = None
+    for rule in ordered:
+        if furthest is not None and rule.values[0] < furthest.values[1]:
+            pairs.append((furthest, rule))
+        if furthest is None or rule.values[1] > furthest.values[1]:
+            furthest = rule
+    return pairs

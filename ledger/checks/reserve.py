@@ -8,9 +8,10 @@ but relief, and was not left idle, and that no money sits unexplained in suspens
 and their policy date are those of `ledger.allocations`; balances are end-of-day
 (`ledger.balances`); outflows are judged by `ledger.outflows`. Account-level findings
 (RESERVE-OVERDRAWN, SUSPENSE-OPEN, and RESERVE-MISUSE besides its case) are explained by
-naming the account; year-level ones (ALLOCATION-RANGE, RESERVE-IDLE) by
-"<reserve account> <year>". Two accounts overdrawn at one entry are two findings here; the
-audit merges them into one naming both (`ledger.findings.unique`).
+naming the account; year-level ones (ALLOCATION-RANGE, RESERVE-IDLE) by the reserve account
+(every year) or "<reserve account> <year>" (that year; `Finding.subjects`). Two accounts
+overdrawn at one entry, or two townships misusing money in one transaction, are two findings
+here; the audit merges them into one naming both (`ledger.findings.unique`).
 """
 
 from __future__ import annotations
