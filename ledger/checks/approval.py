@@ -123,9 +123,12 @@ def _wrong_level(books: Books, d: Disbursement) -> list[Finding]:
     if not level:
         return []
     if d.procedure == "small" and level != "township":
-        why = f"small relief is approved by the township, not the {level}"
+        why = f"small relief must be approved by the township; it was approved by the {level}"
     elif d.procedure == "general" and level == "township":
-        why = "general relief is approved by the county (or its conference), not the township"
+        why = (
+            "general relief must be approved by the county (or its conference); "
+            "it was approved by the township"
+        )
     else:
         return []
     text = f"{money(d.amount, d.currency)} {why}"

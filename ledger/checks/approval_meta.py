@@ -70,7 +70,8 @@ def kind(d: Disbursement) -> str:
 
 
 def _shown(value: Any) -> str:
-    shown = repr(value)
+    # A text quoted; a number, date or amount as it is written in the books.
+    shown = repr(value) if isinstance(value, str) else str(value)
     return shown if len(shown) <= 24 else shown[:21] + "..."
 
 
@@ -79,7 +80,10 @@ def problems(d: Disbursement) -> list[str]:
     meta = d.meta
     missing: list[str] = []
     wrong: list[str] = []
-    if text(meta, "case") is None:
+    case = meta.get("case")
+    if case is not None and not isinstance(case, str):
+        wrong.append(f"case {_shown(case)} is not a text")
+    elif text(meta, "case") is None:
         missing.append("case")
     recipient = meta.get("recipient")
     if recipient is None:

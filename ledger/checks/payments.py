@@ -67,8 +67,8 @@ def payee_mismatches(books: Books) -> list[Finding]:
         agent = meta.get("agent")
         if "source-sha256" not in meta or not isinstance(holder, str) or not entry.payee:
             continue
-        if isinstance(agent, str) and agent.strip():
-            continue
+        if agent is not None and (not isinstance(agent, str) or agent.strip()):
+            continue  # An agent recorded; one that is no text is APPROVAL-MISSING's gap.
         if normalise(holder) == normalise(entry.payee):
             continue
         county, township, amount, currency, payer = _place(entry)
