@@ -43,9 +43,9 @@ def command(books: str, db: str | None, name: str | None, as_of: str | None) -> 
 
     \b
     Examples:
-      reserve export books/yingze/main.beancount
-      reserve export books/yingze/main.beancount --db sqlite:///city.sqlite
-      reserve export books/yingze/main.beancount --book yingze-2018 \\
+      reserve export books/main.beancount
+      reserve export books/main.beancount --db sqlite:///city.sqlite
+      reserve export books/main.beancount --book demo-2025 \\
           --db postgresql+psycopg://reserve@127.0.0.1:5432/city
     """
     date = parse_date(as_of, "--as-of")
