@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from cli.errors import UsageError
 from importers.errors import InputError
 from importers.reconcile import read_files
@@ -13,17 +15,8 @@ from ledger.plugin import mark_explained
 
 
 def bank_findings(books: Books, paths: list[str]) -> list[Finding]:
-    """Return BANK-UNMATCHED findings; a bad bank file or no recipient key is exit 2.
-
-    A bank row is known by its card's keyed hash (SPEC §3), so reconciling needs the
-    recipient key, as an import does: `RESERVE_RECIPIENT_KEY`, else the books' key file.
-    It is asked for before any bank file is read.
-    """
-    named = books.config("key-file")
-    try:
-        key = recipients.load_key(books.root / named if named else None)
-    except recipients.KeyError_ as exc:
-        raise UsageError(f"--bank needs the recipient key to know the bank rows: {exc}") from None
+    """Return BANK-UNMATCHED findings; a bad bank file or an unfit key is exit 2."""
+    key = _key(books)
     try:
         files = read_files(paths)
     except InputError as exc:
@@ -32,3 +25,21 @@ def bank_findings(books: Books, paths: list[str]) -> list[Finding]:
     if requests:
         raise UsageError(f"{requests[0]}: --bank takes result files (回盘); this has no status column")
     return mark_explained(books, reconcile(books, files, key))
+
+
+def _key(books: Books) -> bytes | None:
+    """Return the recipient key if there is one here; None if none (docs/reconcile.md).
+
+    A bank row is known by its card's keyed hash (SPEC §3): with the key
+    (`RESERVE_RECIPIENT_KEY`, else the books' key file) rows are matched by it. Without one
+    (an auditor from outside the office has none) they are matched by the masked card. A
+    key that is there but unfit is exit 2, before any bank file is read.
+    """
+    named = books.config("key-file")
+    path = books.root / named if named else None
+    if not os.environ.get(recipients.KEY_ENV) and (path is None or not path.is_file()):
+        return None
+    try:
+        return recipients.load_key(path)
+    except recipients.KeyError_ as exc:
+        raise UsageError(f"--bank: {exc}") from None

@@ -3,8 +3,12 @@
 A bank row and an imported transaction are the same row when they have the same identity
 (SPEC §3): (batch, card hash, amount, occurrence of that triple in the batch), as the import
 reads it (`importers.identity`). So the rows of a file may come in any order, and a return
-file (退票) of a batch speaks of the rows of its result file. Hashing the cards needs the
-recipient key, as an import does (`docs/import.md`). Two ways to be unmatched:
+file (退票) of a batch speaks of the rows of its result file. Rows are matched by (batch,
+card, amount), as many times as each side has them: the bank's paid rows of that group
+against the books' paid transactions of it, the surplus of either side unmatched. Hashing
+the cards needs the recipient key; without it (an auditor from outside the office) the
+masked card (`card-masked`, first 6 and last 4 digits) stands for the card
+(`docs/reconcile.md`). Two ways to be unmatched:
 
 * a paid (or later returned) row of a bank file with no imported transaction of that
   identity marked paid: money left the bank that the books do not show;
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -43,31 +48,43 @@ from ledger.findings import location
 _PAID_IN_BANK = ("paid", "returned")
 
 
-def _row_id(entry: data.Transaction) -> RowId | None:
-    """Return the identity of an imported transaction's bank row, as the import wrote it."""
+#: What bank rows and imported transactions are matched by: (batch, card, amount), the card
+#: as its keyed hash, or as its masked form without the key.
+Group = tuple[str, str, Decimal]
+
+
+def _group(entry: data.Transaction, card_key: str) -> Group | None:
+    """Return what an imported transaction's bank row is matched by, as the import wrote it."""
     meta = entry.meta
-    batch, card, occurrence = meta.get("batch"), meta.get("card"), meta.get("bank-occurrence", 1)
-    if not (isinstance(batch, str) and isinstance(card, str)):
-        return None
-    if isinstance(occurrence, bool) or not isinstance(occurrence, Decimal | int):
+    batch, card = meta.get("batch"), meta.get(card_key)
+    if not isinstance(batch, str):
         return None
     amount = max(
         (abs(p.units.number) for p in entry.postings if p.units and p.units.number is not None),
         default=Decimal(0),
     )
-    return (batch, card, amount, int(occurrence))
+    return (batch, card if isinstance(card, str) else "", amount)
 
 
-def _booked_paid(books: Books) -> dict[RowId, data.Transaction]:
-    """Return the imported transactions marked paid by their row's identity."""
-    rows: dict[RowId, data.Transaction] = {}
+def _occurrence(entry: data.Transaction) -> int:
+    written = entry.meta.get("bank-occurrence", 1)
+    if isinstance(written, bool) or not isinstance(written, Decimal | int):
+        return 1
+    return int(written)
+
+
+def _booked_paid(books: Books, card_key: str) -> dict[Group, list[data.Transaction]]:
+    """Return the imported transactions marked paid, by what their rows are matched by."""
+    rows: dict[Group, list[data.Transaction]] = defaultdict(list)
     for entry in books.index.transactions:  # Those dated on or before the audit date.
         meta = entry.meta
         if "source-sha256" not in meta or meta.get("bank-status") != "paid":
             continue
-        row_id = _row_id(entry)
-        if row_id is not None:
-            rows.setdefault(row_id, entry)
+        group = _group(entry, card_key)
+        if group is not None:
+            rows[group].append(entry)
+    for same in rows.values():
+        same.sort(key=_occurrence)
     return rows
 
 
@@ -78,32 +95,41 @@ def _row_date(bank_file: BankFile, row: BankRow) -> datetime.date:
     return row.date or bank_file.date
 
 
-def reconcile(books: Books, files: Sequence[BankFile], key: bytes) -> list[Finding]:
-    """Return BANK-UNMATCHED findings both ways between the books and the result files."""
-    hasher = recipients.Hasher(key)
-    booked = _booked_paid(books)
-    cases = _case_numbers(books)
-    findings: list[Finding] = []
-    confirmed: set[RowId] = set()
-    reported: set[RowId] = set()
+#: A paid (or returned) bank row: its file, its row, the date the import gives it.
+_Paid = tuple[BankFile, BankRow, datetime.date]
+
+
+def reconcile(books: Books, files: Sequence[BankFile], key: bytes | None) -> list[Finding]:
+    """Return BANK-UNMATCHED findings both ways between the books and the result files.
+
+    With the recipient key, rows are matched by their identity (SPEC §3); without it, by
+    the masked card instead of its hash (`docs/reconcile.md`).
+    """
+    card_of = recipients.Hasher(key).card if key is not None else recipients.mask
+    booked = _booked_paid(books, "card" if key is not None else "card-masked")
+    paid: dict[RowId, _Paid] = {}  # The same row in two files (a result, a return) once.
     batches: set[str] = set()  # Those with a row dated on or before the audit date.
     for bank_file in files:
-        ids = row_ids(bank_file.batch, [(hasher.card(r.card), r.amount) for r in bank_file.rows])
+        ids = row_ids(bank_file.batch, [(card_of(r.card), r.amount) for r in bank_file.rows])
         for row, row_id in zip(bank_file.rows, ids, strict=True):
             on = _row_date(bank_file, row)
             if on > books.as_of:
                 continue
             batches.add(bank_file.batch)
-            if row.status not in _PAID_IN_BANK:
-                continue
-            confirmed.add(row_id)
-            if row_id in booked or row_id in reported:
-                continue
-            reported.add(row_id)
+            if row.status in _PAID_IN_BANK:
+                paid.setdefault(row_id, (bank_file, row, on))
+    in_bank: dict[Group, list[_Paid]] = defaultdict(list)
+    for row_id in sorted(paid, key=lambda i: i[3]):  # Each group's rows by occurrence.
+        in_bank[row_id[:3]].append(paid[row_id])
+    cases = _case_numbers(books)
+    findings: list[Finding] = []
+    for group, rows in in_bank.items():  # Rows the books show paid fewer times.
+        for bank_file, row, on in rows[len(booked.get(group, ())) :]:
             findings.append(_bank_side(books, bank_file, row, on, cases))
-    for row_id, entry in booked.items():
-        if row_id[0] in batches and row_id not in confirmed:
-            findings.append(_books_side(books, row_id, entry))
+    for group, entries in booked.items():  # Payments the bank confirms fewer times.
+        if group[0] in batches:
+            for entry in entries[len(in_bank.get(group, ())) :]:
+                findings.append(_books_side(books, group, entry))
     return findings
 
 
@@ -152,7 +178,7 @@ def _bank_side(
     )
 
 
-def _books_side(books: Books, row_id: RowId, entry: data.Transaction) -> Finding:
+def _books_side(books: Books, group: Group, entry: data.Transaction) -> Finding:
     """Return the finding of an imported paid row the given bank files do not confirm."""
     file, line = location(entry.meta)
     case = entry.meta.get("case")
@@ -169,7 +195,7 @@ def _books_side(books: Books, row_id: RowId, entry: data.Transaction) -> Finding
         code="BANK-UNMATCHED",
         message=(
             f"BANK-UNMATCHED {name} case {case or '(none)'}: imported as paid "
-            f"({row_id[2]:.2f} CNY, batch {row_id[0]} row {row}) but the bank's files have no "
+            f"({group[2]:.2f} CNY, batch {group[0]} row {row}) but the bank's files have no "
             "paid row of that card and amount in that batch"
         ),
         file=file,
@@ -179,9 +205,9 @@ def _books_side(books: Books, row_id: RowId, entry: data.Transaction) -> Finding
         township=township,
         township_name=name,
         case=case,
-        amount=row_id[2],
+        amount=group[2],
         currency="CNY",
-        key=row_id[0],
+        key=group[0],
         entry=entry,
     )
 
