@@ -25,8 +25,17 @@ from importers.drafts import CURRENCY
 from importers.drafts import Draft
 from importers.drafts import Value
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": " ", "\r": " "})
-_SPECIAL = re.compile(r'[\\"\n\r]')
+# Line breaks and tabs become spaces; other control characters (a NUL a bank's export left
+# in a name) are dropped: they mean nothing to a reader and some databases refuse them.
+_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        '"': '\\"',
+        **dict.fromkeys(["\n", "\r", "\t"], " "),
+        **dict.fromkeys([chr(c) for c in (*range(0x20), 0x7F) if chr(c) not in "\n\r\t"]),
+    }
+)
+_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
 
 
 #: Returns a match when a text needs escaping in a string literal (None: quote it as is).

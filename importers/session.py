@@ -26,12 +26,14 @@ from importers import scan
 from importers.bank_file import BankFile
 from importers.bank_file import read_bank_file
 from importers.booking import Booker
+from importers.columns import HEADER_SEARCH
 from importers.drafts import Draft
 from importers.errors import InputError
 from importers.identity import LedgerState
 from importers.payer import Payer
 from importers.payer import resolve
 from importers.register import Register
+from importers.table import read_table
 from ledger import bookfile
 from ledger import recipients
 from ledger.books import BooksError
@@ -75,6 +77,10 @@ def read_all(files: tuple[str, ...]) -> list[Register | BankFile]:
     for path in files:
         kind = register_mod.identify(path)
         if kind is None:
+            try:  # A file that cannot be read says why (empty, not text, ...).
+                read_table(path, limit=HEADER_SEARCH)
+            except InputError as exc:
+                raise ImportFailed(str(exc)) from None
             raise ImportFailed(
                 f"{path}: not an approval register, bank request file or result file "
                 "(no known header row)"
@@ -242,6 +248,11 @@ def import_files(
     # They are dropped before it runs again, or its first pass would walk them all once more.
     with no_gc():
         if dry_run:
+            if bookfile.journal_path(main).exists():
+                # A change a crash interrupted is finished first (as every command does):
+                # the dry run then says what a real run would book.
+                with bookfile.Transaction(main):
+                    pass
             booker, grouped, texts = run(main, tuple(files), account, True, None)
         else:
             with bookfile.Transaction(main) as change:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import python_calamine
 
+from importers import sheet_area
 from importers.errors import InputError
 from ledger.plugin import no_gc
 
@@ -102,7 +103,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _text_rows(
-    text: str, delimiter: str, limit: int | None
+    path: str, text: str, delimiter: str, limit: int | None
 ) -> list[tuple[int, Sequence[Cell]]]:
     source = io.StringIO(text, newline="")
     # A `|` file is not quoted: a quote in a memo is a plain character there.
@@ -110,26 +111,33 @@ def _text_rows(
         reader = csv.reader(source, delimiter=delimiter, quoting=csv.QUOTE_NONE)
     else:
         reader = csv.reader(source, delimiter=delimiter)
-    if limit is None:
-        # `any` on strings is a C-level loop: rows of empty cells are dropped cheaply.
-        return [(reader.line_num, cells) for cells in reader if any(cells)]
-    rows: list[tuple[int, Sequence[Cell]]] = []
-    for cells in reader:
-        if any(cells):
-            rows.append((reader.line_num, cells))
-            if len(rows) >= limit:
-                break
-    return rows
+    try:
+        if limit is None:
+            # `any` on strings is a C-level loop: rows of empty cells are dropped cheaply.
+            return [(reader.line_num, cells) for cells in reader if any(cells)]
+        rows: list[tuple[int, Sequence[Cell]]] = []
+        for cells in reader:
+            if any(cells):
+                rows.append((reader.line_num, cells))
+                if len(rows) >= limit:
+                    break
+        return rows
+    except csv.Error as exc:  # A cell over csv's limit (131,072 characters), a NUL, ...
+        raise InputError(path, f"cannot read the text as a table: {exc}", reader.line_num) from None
 
 
-def _sheet_rows(path: str) -> list[tuple[int, Sequence[Cell]]]:
+def _sheet_rows(path: str, xlsx: bool) -> list[tuple[int, Sequence[Cell]]]:
+    if xlsx:
+        sheet_area.check_xlsx(path)  # Before calamine makes every cell of a huge area.
     try:
         book = python_calamine.CalamineWorkbook.from_path(path)
         for index in range(len(book.sheet_names)):
             meta = book.sheets_metadata[index]
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 continue  # a hidden sheet is not what the clerk sees
-            data = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_index(index)
+            sheet_area.check(path, repr(sheet.name), sheet.height, sheet.width)
+            data = sheet.to_python(skip_empty_area=False)
             # `count` compares in C: a row is kept unless every cell is "".
             rows: list[tuple[int, Sequence[Cell]]] = [
                 (number, cells)
@@ -167,7 +175,7 @@ def read_table(path: str | Path, limit: int | None = None) -> Table:
         # parses a whole sheet either way (half a second at 100,000 rows), so the last
         # sheet read is kept, by the hash of its bytes, for the next read of the same file.
         cached = _LAST_SHEET.pop(digest, None)
-        rows = cached if cached is not None else _sheet_rows(name)
+        rows = cached if cached is not None else _sheet_rows(name, fmt == "xlsx")
         if limit is not None:
             _LAST_SHEET.clear()
             _LAST_SHEET[digest] = rows
@@ -175,7 +183,7 @@ def read_table(path: str | Path, limit: int | None = None) -> Table:
         text = decode(name, data)
         delimiter = sniff_delimiter(text)
         fmt = {"|": "txt", ",": "csv", "\t": "tsv"}[delimiter]
-        rows = _text_rows(text, delimiter, limit)
+        rows = _text_rows(name, text, delimiter, limit)
     if not rows:
         raise InputError(name, "the file is empty: it has no filled row")
     if limit is not None:

@@ -9,9 +9,10 @@ an exclusive lock on the books and stages whole new file contents. `commit` then
 3. renames each temporary file over its target (the main file, with any new `include`
    line, last) and removes the journal.
 
-A crash before step 2 leaves the books as they were (the temporary files are removed by the
-next writer); a crash after it is rolled forward by `recover`, which every writer and
-`ledger.books.load` run first. Either way the books end exactly before or after the change.
+A crash before step 2 leaves the books as they were (its temporary files, never included
+anywhere, may remain beside their targets: docs/reliability.md); a crash after it is rolled
+forward by `recover`, which every writer, a dry run and `ledger.books.load` run first.
+Either way the books end exactly before or after the change.
 """
 
 from __future__ import annotations
