@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import click
 
@@ -41,6 +42,10 @@ def command(books: str, host: str, port: int, read_only: bool) -> None:
                 f"add the line '2015-01-01 {serving.LINE}' to {books}"
             ) from error
 
+    # `kill` and `systemctl stop` send SIGTERM: stop as on Ctrl-C (Fava then stops its
+    # server and returns), so that the exit handlers run (the import page removes its
+    # uploaded bank files, docs/fava.md).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     args = [books, "--host", host, "--port", str(port)]
     if read_only:
         args.append("--read-only")

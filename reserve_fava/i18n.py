@@ -84,6 +84,9 @@ ZH: dict[str, str] = {
         "地址中的 as_of {value} 不是 YYYY-MM-DD 格式的日期；使用 {date}"
     ),
     "Registers are booked first, as `reserve import` does.": "与 `reserve import` 相同，先导入审批台账。",
+    "The upload is too large: at most {limit} MB at a time; nothing was stored.": (
+        "上传的文件太大：每次最多 {limit} MB；未保存任何内容。"
+    ),
 }
 
 

@@ -9,7 +9,10 @@ Flow (post, redirect, get — no JavaScript needed):
      output changed (the books moved on) the new preview is shown instead; otherwise
      `reserve import` books the files and the page shows its output (`?done=TOKEN`).
 The confirm step is a POST, which Fava refuses itself in `--read-only` mode; the page also
-refuses it when it finds Fava read-only or the config says `'read_only': True`.
+refuses it when it finds Fava read-only or the config says `'read_only': True`. Two confirms of
+one preview at once book once: the second waits for the first and shows its result.
+An upload larger than `spool.max_upload()` (50 MB unless `RESERVE_FAVA_MAX_UPLOAD_MB`
+says otherwise) is refused before anything of it is stored (`?too_large=`).
 
 Fava's own import page is not used to save: it writes date metadata as strings and fails on
 numeric metadata.
@@ -30,9 +33,14 @@ from flask import request
 from flask import url_for
 from markupsafe import Markup
 from markupsafe import escape
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from reserve_fava import importing
+from reserve_fava import spool
+from reserve_fava.base import Notice
 from reserve_fava.base import ReservePage
+
+_MB = 1024 * 1024
 
 
 class ReserveImport(ReservePage):
@@ -47,6 +55,17 @@ class ReserveImport(ReservePage):
         """Create the page with an empty store of uploads (kept across reloads)."""
         super().__init__(*args, **kwargs)
         self.uploads = importing.Uploads()
+        spool.sweep_once()  # Earlier runs' abandoned uploads.
+
+    def notices(self) -> list[Notice]:
+        """Return the pages' notices, and the refusal of an upload that was too large."""
+        shown = super().notices()
+        limit = request.args.get("too_large", "")
+        if limit:
+            english = "The upload is too large: at most {limit} MB at a time; nothing was stored."
+            megabytes = f"{round(int(limit) / _MB, 2):g}" if limit.isdigit() else limit
+            shown.append(Notice("reserve-too-large", self.t(english).format(limit=megabytes)))
+        return shown
 
     def content(self) -> dict[str, Any]:
         """Return what the page shows: the form, a preview or a booking result."""
@@ -83,10 +102,27 @@ class ReserveImport(ReservePage):
     @extension_endpoint("preview", ["POST"])  # type: ignore[arg-type,untyped-decorator]
     def preview(self) -> Response:
         """Store the uploaded files, run the dry run, show it."""
-        files = [f for f in request.files.getlist("files") if f and f.filename]
+        limit = spool.max_upload()
+        too_large = self._back(too_large=str(limit))
+        # Refused unread when the request says its size; otherwise read only up to the limit
+        # (werkzeug stops reading past it), and the stored files are counted again.
+        size = request.content_length
+        if size is not None and size > limit:
+            return too_large
+        allowed = request.max_content_length  # Flask's MAX_CONTENT_LENGTH, if set.
+        if allowed is None or allowed > limit + _MB:
+            request.max_content_length = limit + _MB  # Room for the form around the files.
+        try:
+            files = [f for f in request.files.getlist("files") if f and f.filename]
+            account = request.form.get("account", "")
+        except RequestEntityTooLarge:
+            return too_large
         if not files:
             return self._back(empty="1")
-        token, upload = self.uploads.save(files, request.form.get("account", ""))
+        try:
+            token, upload = self.uploads.save(files, account, limit=limit)
+        except spool.TooLarge:
+            return too_large
         upload.preview = self.importer(
             self.ledger.beancount_file_path, upload.paths, upload.account, dry_run=True
         )
@@ -99,14 +135,20 @@ class ReserveImport(ReservePage):
             return self._refused()
         token = request.form.get("token", "")
         upload = self.uploads.get(token)
-        if upload is None or upload.preview is None or upload.booked is not None:
+        if upload is None or upload.preview is None:
             return self._back(expired="1")
-        books = self.ledger.beancount_file_path
-        again = self.importer(books, upload.paths, upload.account, dry_run=True)
-        if not again.ok or again.digest != request.form.get("digest", ""):
-            upload.preview = again
-            return self._back(preview=token, changed="1")
-        upload.booked = self.importer(books, upload.paths, upload.account, dry_run=False)
-        if upload.booked.ok:
+        # One confirm at a time per preview: a second one (a double click, two officers)
+        # waits here for the first, then finds it booked and shows its result.
+        with upload.busy:
+            if upload.booked is not None:
+                return self._back(done=token)
+            books = self.ledger.beancount_file_path
+            again = self.importer(books, upload.paths, upload.account, dry_run=True)
+            if not again.ok or again.digest != request.form.get("digest", ""):
+                upload.preview = again
+                return self._back(preview=token, changed="1")
+            upload.booked = self.importer(books, upload.paths, upload.account, dry_run=False)
+            # Booked or refused, the files cannot be confirmed again: they hold full ID and
+            # card numbers, so they go now.
             self.uploads.discard_files(upload)
         return self._back(done=token)

@@ -8,7 +8,8 @@ standard output). The interface is one function, `Importer`; a library function 
 signature can replace `cli_import`.
 
 Uploaded files are kept in a private temporary folder per preview (`Uploads`), under a random
-token, until they are booked or pushed out by newer previews.
+token, until they are booked or pushed out by newer previews. Where those folders live, how
+they are removed, and how large an upload may be is `reserve_fava.spool`'s.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -30,11 +30,12 @@ from typing import Protocol
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from reserve_fava import spool
+
 #: How many previews are kept (older uploads are deleted).
 KEEP = 8
 #: The longest an import may run, in seconds.
 TIMEOUT = 900
-
 _RUN_CLI = "from cli.main import main; main(prog_name='reserve')"
 
 
@@ -137,6 +138,10 @@ class Upload:
     preview: Run | None = None
     booked: Run | None = None
     originals: list[str] = dataclasses.field(default_factory=list)
+    #: Held by the confirm that is booking: a second confirm waits for it, then finds `booked`.
+    busy: threading.Lock = dataclasses.field(
+        default_factory=threading.Lock, repr=False, compare=False
+    )
 
     @property
     def paths(self) -> list[str]:
@@ -171,19 +176,31 @@ class Uploads:
         self._items: OrderedDict[str, Upload] = OrderedDict()
         self._lock = threading.Lock()
 
-    def save(self, files: Sequence[FileStorage], account: str) -> tuple[str, Upload]:
-        """Store uploaded files in a new private folder; return its token and record."""
-        folder = Path(tempfile.mkdtemp(prefix="reserve-fava-"))
+    def save(
+        self, files: Sequence[FileStorage], account: str, *, limit: int | None = None
+    ) -> tuple[str, Upload]:
+        """Store uploaded files in a new private folder; return its token and record.
+
+        Raises:
+          spool.TooLarge: when the files together hold more than `limit` bytes (default
+            `spool.max_upload()`); nothing is kept.
+        """
+        room = spool.max_upload() if limit is None else limit
+        folder = spool.SPOOL.new()
         names: list[str] = []
         originals: list[str] = []
-        for number, storage in enumerate(files, start=1):
-            name = safe_name(storage.filename or "", number)
-            if name in names:
-                name = f"{number}-{name}"
-            storage.save(str(folder / name))
-            names.append(name)
-            own = own_name(storage.filename or "") or name
-            originals.append(f"{own} ({number})" if own in originals else own)
+        try:
+            for number, storage in enumerate(files, start=1):
+                name = safe_name(storage.filename or "", number)
+                if name in names:
+                    name = f"{number}-{name}"
+                room -= spool.copy_limited(storage.stream, folder / name, room)
+                names.append(name)
+                own = own_name(storage.filename or "") or name
+                originals.append(f"{own} ({number})" if own in originals else own)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         token = secrets.token_urlsafe(16)
         upload = Upload(folder, names, account.strip(), originals=originals)
         with self._lock:

@@ -18,11 +18,18 @@ def free_port() -> int:
 
 
 def serve_and_fetch(
-    books: Path, path: str, *options: str, cwd: Path | None = None, wait: float = 30
+    books: Path,
+    path: str,
+    *options: str,
+    cwd: Path | None = None,
+    wait: float = 30,
+    stopped: list[int] | None = None,
 ) -> str:
     """Start `reserve serve BOOKS` on a free port, fetch `path` (status 200), stop it.
 
     The page is asked for until the server answers or `wait` seconds pass (or it exits).
+    The server is stopped with SIGTERM, as `kill` does; its exit code is appended to
+    `stopped` when given.
     """
     port = free_port()
     process = subprocess.Popen(
@@ -45,4 +52,6 @@ def serve_and_fetch(
                 time.sleep(0.3)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        code = process.wait(timeout=10)
+        if stopped is not None:
+            stopped.append(code)

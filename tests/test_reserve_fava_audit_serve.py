@@ -100,3 +100,12 @@ def test_reserve_serve_shows_the_pages_of_undeclared_books(tmp_path: Path) -> No
         books, "/beancount/extension/ReserveDashboard/", cwd=ROOT, wait=60
     )
     assert 'id="reserve-dashboard-table"' in markup and "柳巷街道" in markup
+
+
+def test_sigterm_ends_the_server_as_a_normal_exit(tmp_path: Path) -> None:
+    # `kill` and `systemctl stop` send SIGTERM: a normal exit runs the exit handlers, which
+    # remove the import page's uploaded bank files (docs/fava.md).
+    books = write_fava_books(tmp_path, PRELUDE)
+    stopped: list[int] = []
+    serve_and_fetch(books, "/", stopped=stopped)
+    assert stopped == [0]
