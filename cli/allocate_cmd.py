@@ -18,6 +18,10 @@ from ledger import books as books_mod
 HEADER = "; Reserve allocations (备用金拨付), written by `reserve allocate`.\n"
 
 
+#: No allocation or city total comes near it (and Decimal's quantize fails far above it).
+_TOO_LARGE = Decimal("1e12")
+
+
 def _amount(value: str | None, option: str) -> Decimal | None:
     if value is None:
         return None
@@ -27,6 +31,8 @@ def _amount(value: str | None, option: str) -> Decimal | None:
         amount = None
     if amount is None or not amount.is_finite():  # NaN and Infinity are no amounts.
         raise UsageError(f"{option} {value!r} is not an amount")
+    if abs(amount) >= _TOO_LARGE:
+        raise UsageError(f"{option} {value!r} is too large for a reserve allocation")
     return amount
 
 

@@ -10,8 +10,9 @@ the cards needs the recipient key; without it (an auditor from outside the offic
 masked card (`card-masked`, first 6 and last 4 digits) stands for the card
 (`docs/reconcile.md`). Two ways to be unmatched:
 
-* a paid (or later returned) row of a bank file with no imported transaction of that
-  identity marked paid: money left the bank that the books do not show;
+* a paid row of a bank file with no imported transaction of that identity marked paid:
+  money left the bank that the books do not show (a returned row confirms a paid
+  transaction, but is never unmatched itself: its money came back);
 * an imported transaction marked paid, of a batch the given files cover, with no paid or
   returned row of that identity in them: the books show a payment the bank does not confirm.
 
@@ -108,24 +109,30 @@ def reconcile(books: Books, files: Sequence[BankFile], key: bytes | None) -> lis
     card_of = recipients.Hasher(key).card if key is not None else recipients.mask
     booked = _booked_paid(books, "card" if key is not None else "card-masked")
     paid: dict[RowId, _Paid] = {}  # The same row in two files (a result, a return) once.
-    batches: set[str] = set()  # Those with a row dated on or before the audit date.
+    batches: set[str] = set()  # Those a result file covers (dated on or before the audit date).
     for bank_file in files:
         ids = row_ids(bank_file.batch, [(card_of(r.card), r.amount) for r in bank_file.rows])
         for row, row_id in zip(bank_file.rows, ids, strict=True):
             on = _row_date(bank_file, row)
             if on > books.as_of:
                 continue
-            batches.add(bank_file.batch)
-            if row.status in _PAID_IN_BANK:
-                paid.setdefault(row_id, (bank_file, row, on))
+            if row.status != "returned":  # A file of returns alone covers no batch.
+                batches.add(bank_file.batch)
+            if row.status in _PAID_IN_BANK and (
+                row_id not in paid or paid[row_id][1].status == "returned"
+            ):
+                paid[row_id] = (bank_file, row, on)  # Its payment, if a file shows it.
     in_bank: dict[Group, list[_Paid]] = defaultdict(list)
-    for row_id in sorted(paid, key=lambda i: i[3]):  # Each group's rows by occurrence.
+    # Each group's rows, returned ones first: a row first seen returned was booked as failed
+    # (`payout-failed`), never as paid, so it is the one the books may lack.
+    for row_id in sorted(paid, key=lambda i: (paid[i][1].status != "returned", i[3])):
         in_bank[row_id[:3]].append(paid[row_id])
     cases = _case_numbers(books)
     findings: list[Finding] = []
     for group, rows in in_bank.items():  # Rows the books show paid fewer times.
         for bank_file, row, on in rows[len(booked.get(group, ())) :]:
-            findings.append(_bank_side(books, bank_file, row, on, cases))
+            if row.status == "paid":  # A returned row's money came back: nothing missing.
+                findings.append(_bank_side(books, bank_file, row, on, cases))
     for group, entries in booked.items():  # Payments the bank confirms fewer times.
         if group[0] in batches:
             for entry in entries[len(in_bank.get(group, ())) :]:

@@ -67,3 +67,9 @@ def test_wrong_level_says_who_must_approve(books_from: BooksFrom) -> None:
     assert found.message.endswith(
         "100.00 CNY small relief must be approved by the township; it was approved by the county"
     )
+
+
+def test_a_number_written_unquoted_is_never_echoed_whole(books_from: BooksFrom) -> None:
+    # An ID typed as a number (no quotes): the message masks it.
+    (found,) = _found(books_from, _payment("", case="110105199001011234"))
+    assert "110105********1234" in found.message and "110105199001011234" not in found.message

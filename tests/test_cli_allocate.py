@@ -128,6 +128,7 @@ def test_usage_errors(books: Path) -> None:
         (["--amount", "abc"], "is not an amount"),
         (["--amount", "NaN"], "is not an amount"),
         (["--by-population", "Infinity"], "is not an amount"),
+        (["--amount", "1E+30"], "is too large"),
         (["--amount", "40000.001"], "2 decimals"),
         (["--county", "Nowhere"], "not a county of the books"),
         (["--date", "2014-06-01", "--year", "2014"], "after the allocation date"),

@@ -158,3 +158,21 @@ def test_explained_by_batch_covers_both_sides(tmp_path: Path, keyed: bool) -> No
     assert len(found) == 2 and all(f["explained"] for f in found)
     others = [f["code"] for f in json.loads(result.stdout) if not f["explained"]]
     assert result.exit_code == (1 if others else 0), others
+
+
+def test_a_row_first_seen_returned_is_no_unmatched_payment(tmp_path: Path, keyed: bool) -> None:
+    # The import books a row whose first status is 退票 as failed (payout-failed), never as
+    # paid: its money came back, and the books miss nothing.
+    main_file = write_books(tmp_path)
+    register = write_register(tmp_path / "reg.csv", [Approved(1), Approved(2)])
+    result = write_bank(tmp_path / "res.csv", [Paid(1), Paid(2, status="退票", reason="户名不符")])
+    _import(main_file, register, result)
+    assert _unmatched(_audit(main_file, result, keyed=keyed)) == []
+
+
+def test_a_return_file_alone_covers_no_batch(tmp_path: Path, keyed: bool) -> None:
+    main_file = _booked(tmp_path)
+    back = write_bank(tmp_path / "ret.csv", [Paid(3, status="退票", reason="户名不符")])
+    _import(main_file, back)
+    # Row 1 is paid in the books and not in this file: a file of returns says nothing of it.
+    assert _unmatched(_audit(main_file, back, keyed=keyed)) == []

@@ -23,6 +23,7 @@ from ledger.checks import vouch
 from ledger.disbursement import Disbursement
 
 _INSTALMENT_RE = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
+_LONG_DIGITS = re.compile(r"[0-9]{12,}")
 
 
 def text(meta: dict[str, Any], key: str) -> str | None:
@@ -70,8 +71,10 @@ def kind(d: Disbursement) -> str:
 
 
 def _shown(value: Any) -> str:
-    # A text quoted; a number, date or amount as it is written in the books.
+    # A text quoted; a number, date or amount as it is written in the books; a long run of
+    # digits (an ID or card number written as a number) masked, never echoed.
     shown = repr(value) if isinstance(value, str) else str(value)
+    shown = _LONG_DIGITS.sub(lambda run: recipients.mask(run[0]), shown)
     return shown if len(shown) <= 24 else shown[:21] + "..."
 
 
