@@ -22,6 +22,7 @@ from cli.errors import UsageError
 from ledger import audit as audit_mod
 from ledger import books as books_mod
 from ledger.export import db_checks
+from ledger.export import mismatch
 from ledger.export import rows as rows_mod
 from ledger.export import urls
 from ledger.findings import Finding
@@ -68,10 +69,10 @@ def db_findings(
     findings += db_checks.duplicate_cases(connection, as_of)
     for book in exported:
         reference, against = _reference(book, given)
-        damage: db_checks.Damage = {}
+        damage: mismatch.Damage = {}
         if reference is None:
-            reference, damage = db_checks.recorded_totals(connection, book.book_id)
-        findings += db_checks.mismatches(connection, book, reference, against, damage)
+            reference, damage = mismatch.recorded_totals(connection, book.book_id)
+        findings += mismatch.mismatches(connection, book, reference, against, damage)
     if given is not None and all(b.path != given.main_file for b in exported):
         findings.append(_never_exported(given))
     return sorted(findings, key=sort_key)

@@ -15,6 +15,7 @@ from sqlalchemy import update
 
 from ledger.books import Books
 from ledger.export import db_checks
+from ledger.export import mismatch
 from ledger.export import rows as rows_mod
 from ledger.export import schema
 
@@ -59,17 +60,17 @@ def test_export_mismatch(engine: Engine, book_a: Books) -> None:
     book = db_checks.ExportedBook(result.book_id, "yingze", book_a.main_file, AS_OF)
     own = rows_mod.account_totals(book_a.entries)
     with engine.begin() as connection:
-        assert db_checks.mismatches(connection, book, own, "the books") == []
+        assert mismatch.mismatches(connection, book, own, "the books") == []
         p = schema.postings
         connection.execute(
             update(p)
             .where(p.c.account == "Expenses:Relief:Yingze:Liuxiang:Small", p.c.amount_text == "450.00")
             .values(amount_fen=45100, amount_text="451.00")
         )
-        recorded, damage = db_checks.recorded_totals(connection, result.book_id)
+        recorded, damage = mismatch.recorded_totals(connection, result.book_id)
         assert damage == {}
         for reference in (own, recorded):
-            (finding,) = db_checks.mismatches(connection, book, reference, "the books")
+            (finding,) = mismatch.mismatches(connection, book, reference, "the books")
             assert finding.code == "EXPORT-MISMATCH"
             assert finding.key == "Expenses:Relief:Yingze:Liuxiang:Small"
             assert finding.amount == Decimal("1.00")
@@ -91,7 +92,7 @@ def test_export_mismatch_one_finding_per_account(engine: Engine, book_a: Books) 
             .where(p.c.account == "Expenses:Relief:Yingze:Liuxiang:Small", p.c.amount_text == "450.00")
             .values(currency="USD")
         )
-        (finding,) = db_checks.mismatches(connection, book, own, "the books")
+        (finding,) = mismatch.mismatches(connection, book, own, "the books")
     assert finding.key == "Expenses:Relief:Yingze:Liuxiang:Small"
     assert " USD in SQL" in finding.message and " CNY in SQL" in finding.message
 
@@ -110,13 +111,20 @@ def test_a_damaged_amount_is_a_finding(engine: Engine, book_a: Books) -> None:
         connection.execute(
             update(t).where(t.c.account == "Assets:Reserve:Yingze:Liuxiang").values(amount_text="x1")
         )
-        (finding,) = db_checks.mismatches(connection, book, own, "the books")
+        if connection.dialect.name == "sqlite":  # A damaged date, too (SQLite keeps any text).
+            connection.exec_driver_sql(
+                "UPDATE accounts SET open_date = 'garbage' WHERE account = "
+                "'Expenses:Relief:Yingze:Liuxiang:Small'"
+            )
+        (finding,) = mismatch.mismatches(connection, book, own, "the books")
         assert finding.key == "Expenses:Relief:Yingze:Liuxiang:Small"
         assert "'abc', no number" in finding.message
-        recorded, damage = db_checks.recorded_totals(connection, result.book_id)
+        recorded, damage = mismatch.recorded_totals(connection, result.book_id)
         assert list(damage) == [("Assets:Reserve:Yingze:Liuxiang", "CNY")]
-        found = db_checks.mismatches(connection, book, recorded, "the totals", damage)
+        found = mismatch.mismatches(connection, book, recorded, "the totals", damage)
     assert sorted(f.key for f in found) == [
         "Assets:Reserve:Yingze:Liuxiang", "Expenses:Relief:Yingze:Liuxiang:Small"
     ]
     assert any("'x1', no number" in f.message for f in found)
+    relief = next(f for f in found if f.key.startswith("Expenses"))
+    assert relief.date == ("" if engine.dialect.name == "sqlite" else "2015-01-01")

@@ -24,6 +24,7 @@ from ledger import books as books_mod
 from ledger.books import Books
 from ledger.export import db_checks
 from ledger.export import export as export_mod
+from ledger.export import mismatch
 from ledger.export import rows as rows_mod
 from ledger.export import schema
 
@@ -49,7 +50,7 @@ def test_round_trip_postings_and_sums(engine: Engine, book_a: Books) -> None:
     assert result.counts["postings"] == sum(len(t.postings) for t in transactions)
     assert result.counts["entries"] == len(book_a.entries)
     with engine.connect() as connection:
-        in_sql, damage = db_checks.sql_totals(connection, result.book_id)
+        in_sql, damage = mismatch.sql_totals(connection, result.book_id)
     assert damage == {}
     assert {k: v for k, v in in_sql.items() if v} == beancount_sums(book_a)
     # A number finer than a fen is kept exactly, as text, with no fen.
@@ -77,13 +78,13 @@ def test_demo_books_round_trip(engine: Engine) -> None:
     transactions = [e for e in demo.entries if isinstance(e, data.Transaction)]
     assert result.counts["postings"] == sum(len(t.postings) for t in transactions) > 1000
     with engine.connect() as connection:
-        in_sql, damage = db_checks.sql_totals(connection, result.book_id)
+        in_sql, damage = mismatch.sql_totals(connection, result.book_id)
         assert damage == {}
         assert {k: v for k, v in in_sql.items() if v} == beancount_sums(demo)
         assert cross(engine) == []
         own = rows_mod.account_totals(demo.entries)
         book = db_checks.exported_books(connection)[0]
-        assert db_checks.mismatches(connection, book, own, "the books") == []
+        assert mismatch.mismatches(connection, book, own, "the books") == []
 
 
 def test_small_chunks_write_the_same_rows(engine: Engine, book_a: Books) -> None:

@@ -6,9 +6,7 @@
 * `DUPLICATE-CASE` across books: a case of one county in effect (its relief and advance
   postings net above zero) in two or more books: the county's books were exported more than
   once under different names, or its payments were booked twice. One finding per case.
-* `EXPORT-MISMATCH`: a book's per-account totals in SQL differ from the books' own (see
-  `mismatches`; the caller chooses the reference: the books file, or the totals recorded at
-  export time when the file cannot be read).
+* `EXPORT-MISMATCH` is `ledger.export.mismatch`'s.
 
 Only payments dated on or before the audit date are considered. Findings are plain
 `ledger.findings.Finding`s, rendered like every other audit's.
@@ -21,7 +19,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
-from decimal import InvalidOperation
 
 from sqlalchemy import Connection
 from sqlalchemy import and_
@@ -29,7 +26,6 @@ from sqlalchemy import func
 from sqlalchemy import inspect
 from sqlalchemy import select
 
-from ledger import accounts as accounts_mod
 from ledger.export import schema
 from ledger.findings import Finding
 from ledger.findings import format_amount
@@ -60,7 +56,8 @@ def exported_books(connection: Connection) -> list[ExportedBook]:
     return [ExportedBook(int(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
-def _amount(fen_sum: int | None) -> Decimal:
+def amount_of_fen(fen_sum: int | None) -> Decimal:
+    """Return a sum of integer fen as yuan."""
     return Decimal(int(fen_sum or 0)).scaleb(-2)
 
 
@@ -152,12 +149,12 @@ def duplicate_cases(connection: Connection, as_of: datetime.date) -> list[Findin
     )
     for r in connection.execute(query):
         groups[(r[0], r[1])].append((r[2], r[3], r[4], r[5] or "", r[6] or 0, r[7], r[8] or ""))
-    names = _township_names(connection)
+    names = township_names(connection)
     found = []
     for (county, case), rows in groups.items():
         _, fen, township, file, line, date, currency = rows[-1]
         listed = ", ".join(
-            f"{n} ({format_amount(_amount(f))} {c})" for n, f, _, _, _, _, c in rows
+            f"{n} ({format_amount(amount_of_fen(f))} {c})" for n, f, _, _, _, _, c in rows
         )
         message = (
             f"DUPLICATE-CASE case {case} of {names.get((county, ''), county)} ({county}) is in "
@@ -168,12 +165,13 @@ def duplicate_cases(connection: Connection, as_of: datetime.date) -> list[Findin
             code="DUPLICATE-CASE", message=message, file=file, line=line, date=str(date),
             county=county, township=township or "",
             township_name=names.get((county, township or ""), township or ""), case=case,
-            amount=_amount(fen), currency=currency,
+            amount=amount_of_fen(fen), currency=currency,
         ))
     return found
 
 
-def _township_names(connection: Connection) -> dict[tuple[str, str], str]:
+def township_names(connection: Connection) -> dict[tuple[str, str], str]:
+    """Return the Chinese name of each (county, township) exported; a county's at (c, "")."""
     a = schema.accounts
     rows = connection.execute(
         select(a.c.county, a.c.township, a.c.name).where(
@@ -181,144 +179,3 @@ def _township_names(connection: Connection) -> dict[tuple[str, str], str]:
         )
     )
     return {(r[0], r[1] or ""): r[2] for r in rows}
-
-
-#: Per (account, currency): what is wrong with its SQL rows (amounts that are no number).
-Damage = dict[tuple[str, str], list[str]]
-
-
-def _number(text: str | None) -> Decimal | None:
-    """Return the Decimal an amount's text holds, None if it holds no finite number."""
-    try:
-        value = Decimal(text) if text is not None else None
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    return value if value is not None and value.is_finite() else None
-
-
-def sql_totals(connection: Connection, book_id: int) -> tuple[dict[tuple[str, str], Decimal], Damage]:
-    """Return a book's per-account totals as the SQL rows sum them (exactly), and the damage.
-
-    Amounts are summed from integer fen; a number finer than a fen (fen NULL) from its text.
-    A posting whose fen is NULL and whose text is no number is damage: it is named, and left
-    out of the total.
-    """
-    p = schema.postings
-    rows = connection.execute(
-        select(p.c.account, p.c.currency, func.sum(p.c.amount_fen),
-               func.count() - func.count(p.c.amount_fen))
-        .where(p.c.book_id == book_id, p.c.amount_text.is_not(None))
-        .group_by(p.c.account, p.c.currency)
-    )
-    totals: dict[tuple[str, str], Decimal] = {}
-    damage: Damage = {}
-    uneven: list[tuple[str, str]] = []
-    for account, currency, fen_sum, not_fen in rows:
-        totals[(account, currency)] = _amount(fen_sum)
-        if not_fen:
-            uneven.append((account, currency))
-    for account, currency in uneven:  # Numbers finer than a fen: summed exactly from text.
-        texts = connection.execute(
-            select(p.c.entry_id, p.c.posting_no, p.c.amount_text).where(
-                p.c.book_id == book_id, p.c.account == account, p.c.currency == currency,
-                p.c.amount_fen.is_(None), p.c.amount_text.is_not(None),
-            )
-        )
-        for entry_id, posting_no, text in texts:
-            number = _number(text)
-            if number is None:
-                damage.setdefault((account, currency), []).append(
-                    f"posting {posting_no} of entry {entry_id} has amount {text!r}, no number"
-                )
-            else:
-                totals[(account, currency)] += number
-    return totals, damage
-
-
-def recorded_totals(
-    connection: Connection, book_id: int
-) -> tuple[dict[tuple[str, str], Decimal], Damage]:
-    """Return the per-account totals recorded at export time (`totals`), and the damage.
-
-    A recorded total that is no number is damage: it is named, and left out.
-    """
-    t = schema.totals
-    rows = connection.execute(
-        select(t.c.account, t.c.currency, t.c.amount_text).where(t.c.book_id == book_id)
-    )
-    totals: dict[tuple[str, str], Decimal] = {}
-    damage: Damage = {}
-    for account, currency, text in rows:
-        number = _number(text)
-        if number is None:
-            damage[(account, currency)] = [f"its total recorded at export is {text!r}, no number"]
-        else:
-            totals[(account, currency)] = number
-    return totals, damage
-
-
-def mismatches(
-    connection: Connection,
-    book: ExportedBook,
-    reference: Totals,
-    against: str,
-    damage: Damage | None = None,
-) -> list[Finding]:
-    """Return EXPORT-MISMATCH findings: accounts whose SQL total differs from the reference.
-
-    One finding per account (SPEC §5: one per entry, here the account's `open`), stating each
-    currency that differs and any damaged amount.
-
-    Args:
-      book: the exported book.
-      reference: the books' own totals per (account, currency).
-      against: what the reference is, for the message ("the books main.beancount").
-      damage: what is wrong with the reference's rows, if it is the recorded totals.
-    """
-    in_sql, broken = sql_totals(connection, book.book_id)
-    for key, told in (damage or {}).items():
-        broken.setdefault(key, []).extend(told)
-    a = schema.accounts
-    opens = {
-        r[0]: (r[1] or "", r[2] or 0, r[3])
-        for r in connection.execute(
-            select(a.c.account, a.c.file, a.c.line, a.c.open_date)
-            .where(a.c.book_id == book.book_id)
-        )
-    }
-    names = _township_names(connection)
-    facts: dict[str, list[str]] = {}
-    differences: dict[str, tuple[Decimal, str]] = {}
-    for key in sorted(set(in_sql) | set(reference) | set(broken)):
-        account, currency = key
-        sql_total = in_sql.get(key, Decimal(0))
-        own = reference.get(key, Decimal(0))
-        if key in broken:
-            facts.setdefault(account, []).extend(f"{currency}: {why}" for why in broken[key])
-        elif sql_total == own:
-            continue
-        else:
-            facts.setdefault(account, []).append(
-                f"totals {sql_total} {currency} in SQL but {own} {currency} in {against}"
-            )
-        differences.setdefault(account, (sql_total - own, currency))
-    found = []
-    for account, told in facts.items():
-        info = accounts_mod.parse(account)
-        county = info.county if info else ""
-        township = info.township if info else ""
-        name = names.get((county, township), "") if info else ""
-        file, line, opened = opens.get(account, (book.path, 0, None))
-        amount, currency = differences[account]
-        where = f"{name} " if name else ""
-        found.append(Finding(
-            code="EXPORT-MISMATCH",
-            message=(
-                f"EXPORT-MISMATCH book {book.name}: {where}{account} "
-                f"{'; '.join(told)}; export the book again"
-            ),
-            file=file, line=line, date=opened.isoformat() if opened else "",
-            county=county, township=township, township_name=name,
-            amount=amount, currency=currency, key=account,
-        ))
-    return found
