@@ -41,9 +41,11 @@ def _pattern(names: Iterable[str]) -> re.Pattern[str]:
 _TITLE_PAIR = _pattern(TITLE_KEYS)
 _FOOTER_PAIR = _pattern([*TITLE_KEYS, *FOOTER_KEYS])
 # `N笔` in a footer, after the status it counts (a few characters may come between:
-# `成功交易2笔`, `失败：1笔`), or alone or after 共 (the total).
+# `成功交易2笔`, `失败：1笔`), or after 共 or alone (the total). A count after another word
+# (`退款1笔`, `待处理1笔`) is no count this file states: it is left alone.
 _COUNT = re.compile(
-    r"(?:(成功|失败|处理中|退票|退汇)[^0-9，,;；、。\s]{0,4}?\s*|(?:共计?|合计)\s*[:：]?\s*)?"
+    r"(?:(成功|失败|处理中|退票|退汇)[^0-9，,;；、。\s]{0,4}?\s*|(?:共计?|合计)\s*[:：]?\s*"
+    r"|(?<![^\W\d_]))"
     r"([0-9]+)\s*笔"
 )
 _COUNT_KEYS = {

@@ -62,6 +62,8 @@ PAID_PAID_FAILED = ["成功", "成功", "失败"]
         ["合计", "共3笔", "成功2笔", "失败1笔", "1350.00"],
         ["合计：共3笔，其中成功2笔、失败1笔"],
         ["合计 3笔 成功交易2笔 失败交易1笔"],
+        # A count after a word the file does not define is no count it states.
+        ["合计：共3笔，退款1笔，待处理1笔"],
     ],
 )
 def test_subtotals_that_match_their_rows_are_accepted(
