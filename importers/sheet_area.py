@@ -9,7 +9,9 @@ top; a worksheet without one has its cells' references scanned. An XLS sheet is 
 65,536 rows by 256 columns, and is checked once loaded (`importers.table`).
 
 A file crafted to lie in its `<dimension>` can still exhaust the memory; an office imports
-its own bank's files, and the stray cell of a clerk is the case this guards against.
+its own bank's files, and the stray cell of a clerk is the case this guards against. Every
+worksheet is checked, hidden ones too (the reader skips those, but a stray cell there is
+as much a mistake). A zip that is no XLSX (an ODS) is refused: its area cannot be read here.
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ def check_xlsx(path: str) -> None:
     except (zipfile.BadZipFile, OSError):
         return  # Not a readable zip: calamine says what is wrong with it.
     with book:
+        if "xl/workbook.xml" not in book.namelist():
+            # A zip that is no XLSX (an ODS, a DOCX): SPEC §10 takes XLSX and XLS, and only
+            # an XLSX's area can be read here before the reader loads it.
+            raise InputError(path, "a zip file that is no XLSX workbook (an XLSX or XLS is taken)")
         for info in book.infolist():
             name = info.filename
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):

@@ -96,3 +96,13 @@ def test_a_dry_run_first_finishes_an_interrupted_change(tmp_path: Path) -> None:
     assert real.exit_code == 0, real.output
     assert "Booked 0 entries" in real.stdout
     assert "0 entries" in dry.stdout  # the dry run said what the real one did
+
+
+def test_a_zip_that_is_no_xlsx_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "table.ods"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", "<office:document-content/>")
+    _refused(write_books(tmp_path), path, "no XLSX workbook")
