@@ -46,14 +46,14 @@ from ledger.checks.pii_scan import has_run
 from ledger.findings import Finding
 from ledger.findings import location
 
-# A maximal run of 16-19 digits (a card, or an ID of 18 digits), and the X that may follow
-# it (17 digits and an X: an ID).
-_RUN = re.compile(r"(?<![0-9])([0-9]{16,19})(?![0-9])([Xx]?)")
+#: A maximal run of 16-19 digits (a card, or an ID of 18 digits), and the X that may follow
+#: it (17 digits and an X: an ID).
+FULL_RUN = re.compile(r"(?<![0-9])([0-9]{16,19})(?![0-9])([Xx]?)")
 _DIGITS16 = re.compile(r"[0-9]{16}")
 _EXEMPT_KEYS = frozenset({"source-sha256", "batch", "bank-account", "filename", "lineno"})
 _HASH_KEYS = {"recipient": recipients.RECIPIENT_RE, "card": recipients.CARD_RE}
-# The text fields of the other directives a person writes.
-_TEXT_FIELDS: dict[type, tuple[str, ...]] = {
+#: The text fields of the other directives a person writes.
+TEXT_FIELDS: dict[type, tuple[str, ...]] = {
     data.Note: ("comment",),
     data.Event: ("type", "description"),
     data.Query: ("name", "query_string"),
@@ -69,7 +69,7 @@ def exposed_kind(text: str) -> str | None:
     """Return "ID number" or "card number" if text holds one as a maximal digit run."""
     if not _DIGITS16.search(text):  # The cheap pre-filter: most strings stop here.
         return None
-    for match in _RUN.finditer(text):
+    for match in FULL_RUN.finditer(text):
         run, x = match.groups()
         if len(run) == 18 and recipients.is_valid_id(run):
             return "ID number"
@@ -116,7 +116,7 @@ def strings(entry: data.Directive) -> Iterator[tuple[str, str]]:
             if isinstance(value.value, str):
                 yield "value", value.value
     else:
-        for field in _TEXT_FIELDS.get(type(entry), ()):
+        for field in TEXT_FIELDS.get(type(entry), ()):
             text = getattr(entry, field, None)
             if isinstance(text, str):
                 yield field, text

@@ -18,26 +18,18 @@ from beancount.core import data
 
 from ledger import recipients
 from ledger.books import Books
+from ledger.checks.pii import FULL_RUN
+from ledger.checks.pii import TEXT_FIELDS
 from ledger.checks.pii import exposed_kind
 from ledger.checks.pii import readable
 from ledger.findings import Finding
-
-# A maximal run of 16-19 digits and the X that may follow it, as `PII-EXPOSED` reads them.
-_RUN = re.compile(r"(?<![0-9])([0-9]{16,19})(?![0-9])([Xx]?)")
-# The text fields of the other directives (as `PII-EXPOSED` reads them).
-_TEXT_FIELDS: dict[type, tuple[str, ...]] = {
-    data.Note: ("comment",),
-    data.Event: ("type", "description"),
-    data.Query: ("name", "query_string"),
-    data.Document: ("filename",),
-}
 
 
 def mask_text(text: str) -> str:
     """Return text with every full ID or card number `PII-EXPOSED` reports in it masked."""
     if exposed_kind(text) is None:
         return text
-    return _RUN.sub(_mask_run, text)
+    return FULL_RUN.sub(_mask_run, text)
 
 
 def _mask_run(match: re.Match[str]) -> str:
@@ -77,7 +69,7 @@ def masked(entry: data.Directive) -> data.Directive:
             v._replace(value=mask_text(v.value)) if isinstance(v.value, str) else v
             for v in entry.values
         ]
-    for field in _TEXT_FIELDS.get(type(entry), ()):
+    for field in TEXT_FIELDS.get(type(entry), ()):
         text = getattr(entry, field, None)
         if isinstance(text, str):
             changes[field] = mask_text(text)
