@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,25 @@ class FakeImporter:
         self.calls.append(([Path(f).name for f in files], account, dry_run))
         verb = "would book" if dry_run else "booked"
         return importing.Run(0, self.output.replace("would book", verb) + "".join(contents), "")
+
+
+def upload(
+    client: FlaskClient,
+    name: str = "回盘.csv",
+    content: bytes = b"a,b\n",
+    account: str = "Assets:Reserve:Yingze:Liuxiang",
+) -> str:
+    """Post one file to the import page's preview; return where it sends the browser."""
+    response = client.post(
+        "/beancount/extension/ReserveImport/preview",
+        data={"files": [(BytesIO(content), name)], "account": account},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    return str(response.headers["Location"])
+
+
+def confirm_form(markup: str) -> dict[str, str]:
+    """Return the token and digest of a preview's confirm form."""
+    form = markup[markup.index('id="reserve-import-confirm"') :]
+    return dict(re.findall(r'name="(token|digest)" value="([^"]*)"', form))

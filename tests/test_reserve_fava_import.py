@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import re
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from fava_fixtures import FakeImporter
 from fava_fixtures import client_for
+from fava_fixtures import confirm_form
 from fava_fixtures import page
+from fava_fixtures import upload
 from fava_fixtures import write_fava_books
 from flask.testing import FlaskClient
 
@@ -23,21 +24,6 @@ def fake_importer(monkeypatch: pytest.MonkeyPatch) -> FakeImporter:
     fake = FakeImporter()
     monkeypatch.setattr(ReserveImport, "importer", staticmethod(fake))
     return fake
-
-
-def upload(client: FlaskClient, name: str = "回盘.csv", content: bytes = b"a,b\n") -> str:
-    response = client.post(
-        "/beancount/extension/ReserveImport/preview",
-        data={"files": [(BytesIO(content), name)], "account": "Assets:Reserve:Yingze:Liuxiang"},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 303
-    return response.headers["Location"]
-
-
-def confirm_form(markup: str) -> dict[str, str]:
-    form = markup[markup.index('id="reserve-import-confirm"') :]
-    return dict(re.findall(r'name="(token|digest)" value="([^"]*)"', form))
 
 
 def test_import_previews_then_books(client: FlaskClient, fake_importer: FakeImporter) -> None:

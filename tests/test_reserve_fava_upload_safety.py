@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,9 @@ from pathlib import Path
 import pytest
 from fava_fixtures import FakeImporter
 from fava_fixtures import client_for
+from fava_fixtures import confirm_form
 from fava_fixtures import text_of
+from fava_fixtures import upload
 from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 
@@ -48,21 +49,6 @@ def stored(parent: Path) -> list[Path]:
     return sorted(p for p in parent.rglob("*") if p.is_file() and p.name != spool_mod.PID_FILE)
 
 
-def post_files(client: FlaskClient, content: bytes, name: str = "回盘.csv") -> str:
-    response = client.post(
-        PREVIEW,
-        data={"files": [(BytesIO(content), name)], "account": ""},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 303
-    return response.headers["Location"]
-
-
-def confirm_form(markup: str) -> dict[str, str]:
-    form = markup[markup.index('id="reserve-import-confirm"') :]
-    return dict(re.findall(r'name="(token|digest)" value="([^"]*)"', form))
-
-
 # 1. The size limit -------------------------------------------------------------------------
 
 
@@ -73,7 +59,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_stored(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(spool_mod.MAX_UPLOAD_VARIABLE, "0.01")  # 10,485 bytes.
-    location = post_files(client, b"a,b\n" * 5000)
+    location = upload(client, content=b"a,b\n" * 5000, account="")
     assert "too_large=" in location and "preview=" not in location
     markup = client.get(location).get_data(as_text=True)
     assert 'id="reserve-too-large"' in markup
@@ -83,7 +69,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_stored(
     assert 'id="reserve-import-form"' in markup  # The form is there to try again.
     assert stored(spool) == [] and fake_importer.calls == []
     # Under the limit, the same page previews.
-    assert "preview=" in post_files(client, b"a,b\n" * 100)
+    assert "preview=" in upload(client, content=b"a,b\n" * 100, account="")
     assert len(stored(spool)) == 1
 
 
@@ -214,7 +200,7 @@ def test_a_refused_booking_loses_its_files(
             return run if dry_run else importing.Run(2, "", "refused")
 
     monkeypatch.setattr(ReserveImport, "importer", staticmethod(Refusing()))
-    markup = client.get(post_files(client, b"a,b\n")).get_data(as_text=True)
+    markup = client.get(upload(client, content=b"a,b\n", account="")).get_data(as_text=True)
     assert len(stored(spool)) == 1
     client.post(CONFIRM, data=confirm_form(markup))
     assert stored(spool) == []
@@ -246,7 +232,7 @@ def test_two_confirms_at_once_book_once_and_both_show_the_booking(
     slow = SlowImporter()
     monkeypatch.setattr(ReserveImport, "importer", staticmethod(slow))
     app, client = client_for(books_path)
-    markup = client.get(post_files(client, b"a,b\n")).get_data(as_text=True)
+    markup = client.get(upload(client, content=b"a,b\n", account="")).get_data(as_text=True)
     form = confirm_form(markup)
     locations: dict[str, str] = {}
 
