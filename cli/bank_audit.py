@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 from cli.errors import UsageError
+from importers import keys
 from importers.errors import InputError
 from importers.reconcile import read_files
 from importers.reconcile import reconcile
@@ -35,11 +34,7 @@ def _key(books: Books) -> bytes | None:
     (an auditor from outside the office has none) they are matched by the masked card. A
     key that is there but unfit is exit 2, before any bank file is read.
     """
-    named = books.config("key-file")
-    path = books.root / named if named else None
-    if not os.environ.get(recipients.KEY_ENV) and (path is None or not path.is_file()):
-        return None
     try:
-        return recipients.load_key(path)
+        return keys.key_if_any(books.root, books.config("key-file"))
     except recipients.KeyError_ as exc:
         raise UsageError(f"--bank: {exc}") from None

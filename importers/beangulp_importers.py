@@ -15,15 +15,13 @@ use `reserve import`, which books them in one pass.
 from __future__ import annotations
 
 import datetime
-import os
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from beancount.core import data
 from beangulp import Importer
 
 from importers import identity
+from importers import keys
 from importers import render
 from importers.bank_file import read_bank_file
 from importers.bank_rows import ACTIONS
@@ -32,25 +30,8 @@ from importers.errors import InputError
 from importers.payer import resolve
 from importers.register import identify
 from importers.register import read_register
-from ledger import recipients
 
 DUPLICATE = "__duplicate__"
-
-
-def books_key(existing: Sequence[data.Directive]) -> bytes:
-    """Return the recipient key: the environment's, else the books' key file."""
-    if os.environ.get(recipients.KEY_ENV):
-        return recipients.load_key()
-    for entry in existing:
-        if (
-            isinstance(entry, data.Custom)
-            and entry.type == "reserve-config"
-            and len(entry.values) >= 2
-            and entry.values[0].value == "key-file"
-        ):
-            folder = Path(str(entry.meta.get("filename", "."))).parent
-            return recipients.load_key(folder / str(entry.values[1].value))
-    return recipients.load_key(None)
 
 
 class ReserveImporter(Importer):  # type: ignore[misc]
@@ -90,7 +71,7 @@ class ReserveImporter(Importer):  # type: ignore[misc]
             payer, problem = resolve(state.directory, state.opened, self.paying)
             if payer is None:
                 raise InputError(filepath, f"the {self.name} importer's account: {problem}")
-        booker = Booker(state, books_key(existing), payer)
+        booker = Booker(state, keys.entries_key(existing), payer)
         self._book(booker, filepath)
         return [render.to_directive(d, filepath, d.row) for d in booker.drafts]
 

@@ -20,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from importers import keys
 from importers import register as register_mod
 from importers import render
 from importers import scan
@@ -62,11 +63,8 @@ def env_key() -> bytes | None:
 
 def books_key(state: LedgerState) -> bytes:
     """Return the key from the books' key file (relative to the main file's folder)."""
-    key_file = None
-    if state.key_file:
-        key_file = Path(state.main_file).parent / state.key_file
     try:
-        return recipients.load_key(key_file)
+        return keys.books_key(Path(state.main_file).parent, state.key_file)
     except recipients.KeyError_ as exc:
         raise ImportFailed(str(exc)) from None
 
