@@ -162,13 +162,20 @@ def test_snapshot(sample: Books, fmt: str, public: bool) -> None:
     _snapshot(f"report-2025{suffix}.{'txt' if fmt == 'text' else 'json'}", text)
 
 
+def _advance(date: str, n: int, amount: str) -> str:
+    """Return an advance of case E-n to recipient n, from the Liuxiang reserve."""
+    return (
+        f'{date} * "甲" "advance" ^adv-E-{n}\n  case: "E-{n}"\n  recipient: "r-000000000000000{n}"\n'
+        f"  Assets:Advances:Yingze:Liuxiang  {amount} CNY\n  Assets:Reserve:Yingze:Liuxiang\n"
+    )
+
+
 def test_applied_of_an_advance_written_on_its_settlement(books_from: Callable[..., Books]) -> None:
     # An advance and its settlement are one payment, made on the advance's date; hand-kept
     # books write `applied` with the other approval keys, on the settlement.
     text = (
         PRELUDE
-        + '2018-04-01 * "甲" "advance" ^adv-E-1\n  case: "E-1"\n  recipient: "r-0000000000000001"\n'
-        + "  Assets:Advances:Yingze:Liuxiang  400.00 CNY\n  Assets:Reserve:Yingze:Liuxiang\n"
+        + _advance("2018-04-01", 1, "400.00")
         + '2018-04-20 * "甲" "settle" ^adv-E-1\n  case: "E-1"\n  recipient: "r-0000000000000001"\n'
         + '  approval: "township"\n  approver: "x"\n  approved: 2018-04-19\n'
         + "  applied: 2018-03-30\n"
@@ -184,12 +191,10 @@ def test_a_recovered_advance_counts_net(books_from: Callable[..., Books]) -> Non
     # 1000 advanced and 600 of it recovered, 500 advanced: 900 stayed given.
     text = (
         PRELUDE
-        + '2018-04-01 * "甲" "advance" ^adv-E-1\n  case: "E-1"\n  recipient: "r-0000000000000001"\n'
-        + "  Assets:Advances:Yingze:Liuxiang  1000.00 CNY\n  Assets:Reserve:Yingze:Liuxiang\n"
+        + _advance("2018-04-01", 1, "1000.00")
         + '2018-04-20 * "甲" "recovery" ^adv-E-1\n  case: "E-1"\n'
         + "  Assets:Reserve:Yingze:Liuxiang  600.00 CNY\n  Assets:Advances:Yingze:Liuxiang\n"
-        + '2018-05-01 * "乙" "advance" ^adv-E-2\n  case: "E-2"\n  recipient: "r-0000000000000002"\n'
-        + "  Assets:Advances:Yingze:Liuxiang  500.00 CNY\n  Assets:Reserve:Yingze:Liuxiang\n"
+        + _advance("2018-05-01", 2, "500.00")
     )
     report = reports.year_report(books_from(text, "2018-12-31"), 2018)
     liuxiang = _row(report, "Liuxiang")
