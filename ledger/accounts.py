@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Final
 
 # Role -> (prefix, number of components after the prefix, leaf values allowed or None).
-_ROLES: dict[str, tuple[str, int]] = {
+_ROLES: Final[dict[str, tuple[str, int]]] = {
     "funding": ("Income:Funding", 1),
     "interest": ("Income:Interest", 2),
     "treasury": ("Assets:Treasury", 1),
@@ -24,17 +25,17 @@ _ROLES: dict[str, tuple[str, int]] = {
     "bankfees": ("Expenses:BankFees", 2),
 }
 
-PROCEDURES: tuple[str, ...] = ("small", "general", "emergency")
-_LEAVES = {"Small": "small", "General": "general", "Emergency": "emergency"}
+PROCEDURES: Final[tuple[str, ...]] = ("small", "general", "emergency")
+_LEAVES: Final = {"Small": "small", "General": "general", "Emergency": "emergency"}
 
 #: Prefixes of the project accounts.
-PROJECT_PREFIXES: tuple[str, ...] = tuple(prefix for prefix, _ in _ROLES.values())
+PROJECT_PREFIXES: Final[tuple[str, ...]] = tuple(prefix for prefix, _ in _ROLES.values())
 
 # A county or township component: PascalCase pinyin, ASCII letters and digits.
-_COMPONENT = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_COMPONENT: Final[re.Pattern[str]] = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 #: Accounts a township's reserve or cash may hand money to (besides the county treasury).
-TOWNSHIP_OUTFLOW_ROLES: frozenset[str] = frozenset(
+TOWNSHIP_OUTFLOW_ROLES: Final[frozenset[str]] = frozenset(
     {"relief", "advances", "intransit", "suspense", "cash", "reserve", "bankfees"}
 )
 
@@ -90,7 +91,7 @@ def shape_problem(account: str) -> str | None:
     return None
 
 
-_CACHE: dict[str, AccountInfo | None] = {}
+_CACHE: Final[dict[str, AccountInfo | None]] = {}
 
 
 def parse(account: str) -> AccountInfo | None:

@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
+from typing import Final
 from typing import NamedTuple
 
 #: Every finding code of SPEC §5, with its severity.
-SEVERITY: dict[str, str] = {
+SEVERITY: Final[dict[str, str]] = {
     "APPROVAL-MISSING": "error",
     "WRONG-LEVEL": "error",
     "OVER-AUTHORITY": "error",
@@ -49,11 +50,11 @@ SEVERITY: dict[str, str] = {
     "BEANCOUNT": "error",
 }
 
-CODES: tuple[str, ...] = tuple(SEVERITY)
-WARNINGS: frozenset[str] = frozenset(c for c, s in SEVERITY.items() if s == "warning")
+CODES: Final[tuple[str, ...]] = tuple(SEVERITY)
+WARNINGS: Final[frozenset[str]] = frozenset(c for c, s in SEVERITY.items() if s == "warning")
 #: Findings about a township-year, located at the township's reserve `open`: one per
 #: (code, township, year), so several may share that entry (`unique`).
-YEAR_LEVEL: frozenset[str] = frozenset({"ALLOCATION-RANGE", "RESERVE-IDLE"})
+YEAR_LEVEL: Final[frozenset[str]] = frozenset({"ALLOCATION-RANGE", "RESERVE-IDLE"})
 
 
 class ReserveError(NamedTuple):
@@ -155,7 +156,7 @@ class Finding:
         }
 
 
-JSON_FIELDS: tuple[str, ...] = (
+JSON_FIELDS: Final[tuple[str, ...]] = (
     "code",
     "severity",
     "explained",

@@ -5,7 +5,7 @@ cases, reversals: a look at every posting) are `ledger.money`'s, made on first u
 families that do not need them do not pay for them.
 
 The approval records (one per case: 100,000 in a large city) are joined to the money pass's
-cases by case number alone (`_joined`), which needs only each record's values: the county of a
+cases by case number alone (`_join`), which needs only each record's values: the county of a
 record is its township's (in its metadata, a cache miss of its own per record on large
 books), and it is only worked out where a question needs it. PAID-OVER-APPROVED asks whether a
 case paid more than its record (`over_approved`): a case paid within the one record of its
@@ -16,7 +16,6 @@ a number with several records, has its records' townships read (`approved`). The
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from typing import Any
@@ -42,6 +41,13 @@ class BookIndex:
         disbursements, cases and reversals (a look at every posting) only when a
         check asks for them, so that the families that do not need them do not pay for them.
         """
+        # Made on first use (`functools.cached_property` is not used: the module is
+        # compiled with mypyc, `ledger.native`, which computes such a property anew on
+        # every read).
+        self._money: Money | None = None
+        self._approvals: dict[tuple[str, str], data.Custom] | None = None
+        self._by_case: dict[str, list[data.Custom]] | None = None
+        self._joined = False
         # The directory, not the books: a view that refers to its books makes a cycle,
         # which only the garbage collector can free (the books and all their views).
         self._directory = books.directory
@@ -55,10 +61,13 @@ class BookIndex:
         self._counties: dict[str, str] = {}
         self._build(books)
 
-    @functools.cached_property
+    @property
     def money(self) -> Money:
         """Return the money indexes (`ledger.money`), made on first use."""
-        return Money(self.transactions)
+        found = self._money
+        if found is None:
+            found = self._money = Money(self.transactions)
+        return found
 
     @property
     def disbursements(self) -> list[Disbursement]:
@@ -70,9 +79,11 @@ class BookIndex:
         """Return (date, case) of every transaction reversed by a `#reversal`."""
         return self.money.reversed
 
-    @functools.cached_property
+    @property
     def approvals(self) -> dict[tuple[str, str], data.Custom]:
         """Return the latest record per (county, case); county "" for an unknown township."""
+        if self._approvals is not None:
+            return self._approvals
         approvals: dict[tuple[str, str], data.Custom] = {}
         for entry in self.approval_list:
             values = entry.values
@@ -81,17 +92,20 @@ class BookIndex:
                 township = entry.meta.get("township")
                 county = self._township_county(township if isinstance(township, str) else "")
                 approvals[(county, case)] = entry
+        self._approvals = approvals
         return approvals
 
-    @functools.cached_property
     def _records_by_case(self) -> dict[str, list[data.Custom]]:
         """Return the records of each case number, in book order (made on first use)."""
+        if self._by_case is not None:
+            return self._by_case
         found: dict[str, list[data.Custom]] = {}
         for entry in self.approval_list:
             values = entry.values
             case = values[0][0] if values else None
             if isinstance(case, str):
                 found.setdefault(case, []).append(entry)
+        self._by_case = found
         return found
 
     def approved(self, county: str, case: str) -> tuple[Decimal, data.Custom] | None:
@@ -100,7 +114,7 @@ class BookIndex:
         Well-formed: a case, an amount, a known township (whose county is the record's).
         This is what a case's payments are compared with (PAID-OVER-APPROVED).
         """
-        for entry in reversed(self._records_by_case.get(case, [])):  # The latest first.
+        for entry in self._records_by_case().get(case, [])[::-1]:  # The latest first.
             values = entry.values
             amount = values[1][0] if len(values) >= 2 else None
             if isinstance(amount, Amount) and amount[0] is not None:
@@ -118,7 +132,9 @@ class BookIndex:
         and the case has none) or when it has no amount (no limit). Otherwise the records of
         the number are looked at one by one (`approved`).
         """
-        records = group.records if self._joined else 0  # Joined on the first question.
+        if not self._joined:  # Joined on the first question.
+            self._join()
+        records = group.records
         if records == 0:
             return None
         if records == 1:
@@ -128,23 +144,22 @@ class BookIndex:
         found = self.approved(group.county, group.case)
         return found[1] if found is not None and net > found[0] else None
 
-    @functools.cached_property
-    def _joined(self) -> bool:
+    def _join(self) -> None:
         """Note on each paid case the records of its number: how many, the latest amount.
 
-        Made once, on the first question (`over_approved`); always True.
+        Done once, on the first question (`over_approved`).
 
         One loop over the records, no call but the dict's: `Custom` and `ValueType` are named
         tuples (`values[0][0]` is the first value), and a record's amount is read only when
         its number was paid.
         """
         money = self.money
-        get = money.cases.get
+        cases = money.cases
         for entry in self.approval_list:
             values = entry.values
             case = values[0][0] if values else None
             if case.__class__ is str or isinstance(case, str):
-                found = get(case)
+                found = cases.get(case)
                 if found is not None:
                     amount = values[1][0] if len(values) >= 2 else None
                     found.limit = amount[0] if isinstance(amount, Amount) else None
@@ -152,7 +167,7 @@ class BookIndex:
         for other in money.elsewhere.values():  # The number's other counties: the same.
             first = money.cases[other.case]
             other.records, other.limit = first.records, first.limit
-        return True
+        self._joined = True
 
     def _township_county(self, township: str) -> str:
         county = self._counties.get(township)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+from typing import Final
 
 from beancount.core import data
 
@@ -47,7 +48,7 @@ class Setting:
 
 _Key = tuple[str, str, str, str]  # kind, level, county, procedure
 #: The kinds whose value is a number of days (`Policy.days`).
-DAYS_KINDS: tuple[str, ...] = tuple(
+DAYS_KINDS: Final[tuple[str, ...]] = tuple(
     kind for kind, shape in policy_rules.KINDS.items() if shape == ("int",)
 )
 

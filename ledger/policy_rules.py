@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+from typing import Final
 from typing import TypeGuard
 
 from beancount.core import amount as bc_amount
@@ -22,7 +23,7 @@ from ledger.findings import Finding
 from ledger.findings import location
 
 # Kind -> the value types it takes ("level", "amount", "number", "int").
-KINDS: dict[str, tuple[str, ...]] = {
+KINDS: Final[dict[str, tuple[str, ...]]] = {
     "relief-authority": ("level", "amount"),
     "relief-tier": ("number", "number", "amount", "amount"),
     "reserve-allocation": ("amount", "amount"),
@@ -32,15 +33,15 @@ KINDS: dict[str, tuple[str, ...]] = {
     "transit-deadline": ("int",),
     "reserve-idle": ("number",),
 }
-LEVELS: tuple[str, ...] = ("township", "county")
-SEED_DATE = datetime.date(1900, 1, 1)
-SEED_WRITTEN = "2015-06-01"
+LEVELS: Final[tuple[str, ...]] = ("township", "county")
+SEED_DATE: Final = datetime.date(1900, 1, 1)
+SEED_WRITTEN: Final = "2015-06-01"
 #: The file name of the seed's directives (their meta), which tells them from a directive
 #: the books date 1900-01-01 themselves.
-SEED_FILE = "<seed policy>"
-_INTERNAL_META = frozenset({"filename", "lineno"})
+SEED_FILE: Final = "<seed policy>"
+_INTERNAL_META: Final = frozenset({"filename", "lineno"})
 
-SEED_TEXT = """\
+SEED_TEXT: Final = """\
 2015-06-01 custom "relief-authority" "township" 500.00 CNY
 2015-06-01 custom "relief-authority" "county" 8000.00 CNY
 2015-06-01 custom "relief-tier" 1 2 0.00 CNY 3000.00 CNY
@@ -118,7 +119,7 @@ def _seed_rules() -> list[Rule]:
     return rules
 
 
-SEED_RULES: tuple[Rule, ...] = tuple(_seed_rules())
+SEED_RULES: Final[tuple[Rule, ...]] = tuple(_seed_rules())
 
 
 def _shown(values: Iterable[Any]) -> str:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import functools
 from collections.abc import Callable
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Final
 
 from beancount.core import data
 
@@ -37,7 +37,7 @@ Item = tuple[
     int, data.Transaction, data.Posting, Decimal | None, str | None, datetime.date
 ]
 #: Where the postings of an account not filed go (`_file`).
-_SKIP: list[Item] = []
+_SKIP: Final[list[Item]] = []
 
 
 class Postings:
@@ -52,6 +52,7 @@ class Postings:
 
     def __init__(self, books: Books) -> None:
         """Gather the transactions and customs; postings and metadata are read on first use."""
+        self._linked: list[data.Transaction] | None = None
         # Each kind's entries (`books.kinds`) are in book order, so those up to the audit
         # date are a prefix, found by bisection.
         as_of = books.as_of
@@ -71,10 +72,13 @@ class Postings:
         self._by_account: dict[str, list[Item]] | None = None
         self._columns: dict[str, list[Any]] = {}
 
-    @functools.cached_property
+    @property
     def linked(self) -> list[data.Transaction]:
         """Return the transactions with at least one link (made on first use)."""
-        return [e for e in self.transactions if e.links]
+        found = self._linked
+        if found is None:
+            found = self._linked = [e for e in self.transactions if e.links]
+        return found
 
     @property
     def by_account(self) -> dict[str, list[Item]]:
@@ -97,11 +101,11 @@ class Postings:
         missing = [key for key in dict.fromkeys(keys) if key not in self._columns]
         if missing:
             read: list[list[Any]] = [[] for _ in missing]
-            pairs = [(key, column.append) for key, column in zip(missing, read, strict=True)]
+            pairs = list(zip(missing, read, strict=True))
             for entry in self.transactions:
-                get = entry.meta.get
-                for key, append in pairs:
-                    append(get(key))
+                meta = entry.meta
+                for key, column in pairs:
+                    column.append(meta.get(key))
             self._columns.update(zip(missing, read, strict=True))
         return [self._columns[key] for key in keys]
 
@@ -122,12 +126,11 @@ def _date(entry: data.Directive) -> datetime.date:
 def _file(transactions: list[data.Transaction]) -> dict[str, list[Item]]:
     """Return the postings to `Assets:` accounts by account: the one walk over every posting."""
     by_account: dict[str, list[Item]] = {}
-    get = by_account.get
     for position, entry in enumerate(transactions):
         date = entry.date
         for posting in entry.postings:
             account = posting.account
-            filed = get(account)
+            filed = by_account.get(account)
             if filed is _SKIP:
                 continue
             units = posting.units

@@ -15,20 +15,21 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import Final
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK: Final = "10X98765432"
 #: The check character of an ID whose weighted sum is n (mod 11) is CHECK_CHARACTERS[n].
-CHECK_CHARACTERS = _CHECK
-_SPACE = re.compile(r"\s+")
+CHECK_CHARACTERS: Final = _CHECK
+_SPACE: Final[re.Pattern[str]] = re.compile(r"\s+")
 # ASCII digits only: `\d` and `int` also take other scripts' digits (٠-٩), which NFKC keeps.
-_ID15 = re.compile(r"[0-9]{15}")
-_ID18 = re.compile(r"[0-9]{17}[0-9X]")
-KEY_ENV = "RESERVE_RECIPIENT_KEY"
-MIN_KEY_BYTES = 32
+_ID15: Final[re.Pattern[str]] = re.compile(r"[0-9]{15}")
+_ID18: Final[re.Pattern[str]] = re.compile(r"[0-9]{17}[0-9X]")
+KEY_ENV: Final = "RESERVE_RECIPIENT_KEY"
+MIN_KEY_BYTES: Final = 32
 
-RECIPIENT_RE = re.compile(r"^r-[0-9a-f]{16}$")
-CARD_RE = re.compile(r"^c-[0-9a-f]{16}$")
+RECIPIENT_RE: Final[re.Pattern[str]] = re.compile(r"^r-[0-9a-f]{16}$")
+CARD_RE: Final[re.Pattern[str]] = re.compile(r"^c-[0-9a-f]{16}$")
 
 
 class KeyError_(Exception):

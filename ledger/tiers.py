@@ -45,6 +45,9 @@ class TierSet:
     def __post_init__(self) -> None:
         """Note the tiers' starts if they are Decimals in order, with no overlap."""
         tiers = self.tiers
+        # Set in both cases: compiled (`ledger.native`), a field with `init=False` gets no
+        # default of its own.
+        object.__setattr__(self, "starts", None)
         if all(
             t.ratio_from.__class__ is Decimal and t.ratio_to.__class__ is Decimal for t in tiers
         ) and all(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from typing import Any
+from typing import Final
 
 from beancount.core import data
 
@@ -23,7 +24,7 @@ from ledger.disbursement import CaseMoney
 from ledger.disbursement import Disbursement
 from ledger.findings import Finding
 
-ZERO = Decimal(0)
+ZERO: Final = Decimal(0)
 
 
 def check(books: Books) -> list[Finding]:

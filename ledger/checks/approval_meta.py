@@ -16,14 +16,15 @@ import datetime
 import re
 from decimal import Decimal
 from typing import Any
+from typing import Final
 
 from ledger import recipients
 from ledger.checks import cases
 from ledger.checks import vouch
 from ledger.disbursement import Disbursement
 
-_INSTALMENT_RE = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
-_LONG_DIGITS = re.compile(r"[0-9]{12,}")
+_INSTALMENT_RE: Final[re.Pattern[str]] = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
+_LONG_DIGITS: Final[re.Pattern[str]] = re.compile(r"[0-9]{12,}")
 
 
 def text(meta: dict[str, Any], key: str) -> str | None:

@@ -19,6 +19,7 @@ import re
 import weakref
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Final
 
 from beancount.core import data
 
@@ -30,9 +31,9 @@ from ledger.disbursement import Outflow
 from ledger.disbursement import case_of
 from ledger.money import Money
 
-ZERO = Decimal(0)
-_LINK_SAFE = re.compile(r"[A-Za-z0-9\-_/.]+")
-LEVELS: tuple[str, ...] = ("township", "county", "conference")
+ZERO: Final = Decimal(0)
+_LINK_SAFE: Final[re.Pattern[str]] = re.compile(r"[A-Za-z0-9\-_/.]+")
+LEVELS: Final[tuple[str, ...]] = ("township", "county", "conference")
 _Posting = tuple[str, Decimal, str]
 
 
@@ -236,7 +237,7 @@ class CaseView:
         return id(d.entry) not in self.reversed and id(d.entry) not in self.undone
 
 
-_VIEWS: weakref.WeakKeyDictionary[Books, CaseView] = weakref.WeakKeyDictionary()
+_VIEWS: Final[weakref.WeakKeyDictionary[Books, CaseView]] = weakref.WeakKeyDictionary()
 
 
 def view(books: Books) -> CaseView:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import weakref
+from typing import Final
 
 from beancount.core import data
 
@@ -33,7 +34,6 @@ def _index(entries: list[data.Transaction], by: str) -> _Dates:
     date are sorted, in place (a sorted copy of every list would double the peak).
     """
     found: _Dates = {}
-    get = found.get
     many: list[list[datetime.date]] = []
     for entry in entries:
         meta = entry.meta
@@ -49,7 +49,7 @@ def _index(entries: list[data.Transaction], by: str) -> _Dates:
         else:
             value = str(value)
         key = (batch, value)
-        dates = get(key)
+        dates = found.get(key)
         if dates is None:
             found[key] = [entry.date]
         else:
@@ -124,7 +124,7 @@ def _latest(dates: list[datetime.date] | None, on: datetime.date) -> datetime.da
     return dates[i - 1] if dates and i else None
 
 
-_CACHE: weakref.WeakKeyDictionary[Books, PaidDates] = weakref.WeakKeyDictionary()
+_CACHE: Final[weakref.WeakKeyDictionary[Books, PaidDates]] = weakref.WeakKeyDictionary()
 
 
 def paid_dates(books: Books) -> PaidDates:

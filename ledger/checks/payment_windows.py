@@ -22,6 +22,7 @@ import datetime
 from collections import Counter
 from collections import defaultdict
 from decimal import Decimal
+from typing import Final
 from typing import NamedTuple
 
 from ledger import recipients
@@ -34,7 +35,7 @@ from ledger.disbursement import Disbursement
 from ledger.findings import Finding
 from ledger.findings import location
 
-ZERO = Decimal(0)
+ZERO: Final = Decimal(0)
 
 
 class Payment(NamedTuple):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from typing import Final
 
 from beancount.core import data
 
@@ -29,8 +30,8 @@ from ledger.findings import Finding
 from ledger.findings import location
 from ledger.findings import unique
 
-ZERO = Decimal(0)
-_DOTS = frozenset("·•")
+ZERO: Final = Decimal(0)
+_DOTS: Final = frozenset("·•")
 
 
 def normalise(name: str) -> str:

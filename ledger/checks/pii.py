@@ -33,6 +33,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
+from typing import Final
 
 from beancount import loader
 from beancount.core import data
@@ -48,21 +49,21 @@ from ledger.findings import location
 
 #: A maximal run of 16-19 digits (a card, or an ID of 18 digits), and the X that may follow
 #: it (17 digits and an X: an ID).
-FULL_RUN = re.compile(r"(?<![0-9])([0-9]{16,19})(?![0-9])([Xx]?)")
-_DIGITS16 = re.compile(r"[0-9]{16}")
-_EXEMPT_KEYS = frozenset({"source-sha256", "batch", "bank-account", "filename", "lineno"})
-_HASH_KEYS = {"recipient": recipients.RECIPIENT_RE, "card": recipients.CARD_RE}
+FULL_RUN: Final[re.Pattern[str]] = re.compile(r"(?<![0-9])([0-9]{16,19})(?![0-9])([Xx]?)")
+_DIGITS16: Final[re.Pattern[str]] = re.compile(r"[0-9]{16}")
+_EXEMPT_KEYS: Final = frozenset({"source-sha256", "batch", "bank-account", "filename", "lineno"})
+_HASH_KEYS: Final = {"recipient": recipients.RECIPIENT_RE, "card": recipients.CARD_RE}
 #: The text fields of the other directives a person writes.
-TEXT_FIELDS: dict[type, tuple[str, ...]] = {
+TEXT_FIELDS: Final[dict[type, tuple[str, ...]]] = {
     data.Note: ("comment",),
     data.Event: ("type", "description"),
     data.Query: ("name", "query_string"),
     data.Document: ("filename",),
 }
 #: The project's plugins (`plugins/`): they add no entry.
-_OWN_PLUGINS = frozenset(f"plugins.{family}" for family in FAMILIES)
+_OWN_PLUGINS: Final = frozenset(f"plugins.{family}" for family in FAMILIES)
 # Beancount's directives are named tuples, `meta` first; only a transaction has a `flag` (2).
-_FLAGLESS = frozenset(kind for kind in data.ALL_DIRECTIVES if kind is not data.Transaction)
+_FLAGLESS: Final = frozenset(kind for kind in data.ALL_DIRECTIVES if kind is not data.Transaction)
 
 
 def exposed_kind(text: str) -> str | None:

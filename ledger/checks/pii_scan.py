@@ -22,16 +22,17 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from typing import Final
 from typing import NamedTuple
 
 # Every digit becomes "0", every other byte a space: then a run is a plain substring.
-_DIGIT_MAP = bytes(0x30 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
-_RUN16 = b"0" * 16
-_LONGEST = 19  # The longest maximal run that can be a number (a 19-digit card).
-_OVERLAP = len(_RUN16) - 1
-_CHUNK = 1 << 17  # 128 KiB: the chunk and its mapping stay in the cache.
+_DIGIT_MAP: Final = bytes(0x30 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
+_RUN16: Final = b"0" * 16
+_LONGEST: Final = 19  # The longest maximal run that can be a number (a 19-digit card).
+_OVERLAP: Final = len(_RUN16) - 1
+_CHUNK: Final = 1 << 17  # 128 KiB: the chunk and its mapping stay in the cache.
 # A directive's first line: a date as Beancount's lexer reads one, then a space or a tab.
-_HEADER = re.compile(rb"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})[ \t]")
+_HEADER: Final[re.Pattern[bytes]] = re.compile(rb"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})[ \t]")
 
 
 class Hit(NamedTuple):

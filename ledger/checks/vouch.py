@@ -19,25 +19,26 @@ import datetime
 import operator
 from decimal import Decimal
 from typing import Any
+from typing import Final
 
 from ledger import recipients
 
-BANK_STATUSES: tuple[str, ...] = ("paid", "failed", "pending", "returned")
-CATEGORIES: tuple[str, ...] = ("illness", "disaster", "accident", "education", "other")
+BANK_STATUSES: Final[tuple[str, ...]] = ("paid", "failed", "pending", "returned")
+CATEGORIES: Final[tuple[str, ...]] = ("illness", "disaster", "accident", "education", "other")
 
 # The levels whose payments `vouch` can vouch for; a conference needs its `decision` looked at.
-_SIMPLE_LEVELS = ("township", "county")
+_SIMPLE_LEVELS: Final = ("township", "county")
 # The hash forms of SPEC §6 (`ledger.recipients`).
-_RECIPIENT = recipients.RECIPIENT_RE.fullmatch
-_CARD = recipients.CARD_RE.fullmatch
+_RECIPIENT: Final = recipients.RECIPIENT_RE.fullmatch
+_CARD: Final = recipients.CARD_RE.fullmatch
 # The keys needed present, fetched in one call each (a missing one raises KeyError). General
 # relief also hands on its `ratio` and `notice` (the tier and notice rules read them).
-_PAYEE = operator.itemgetter("case", "recipient")
-_EXPENSE = operator.itemgetter("case", "recipient", "approval", "approver", "approved")
-_GENERAL = operator.itemgetter(
+_PAYEE: Final = operator.itemgetter("case", "recipient")
+_EXPENSE: Final = operator.itemgetter("case", "recipient", "approval", "approver", "approved")
+_GENERAL: Final = operator.itemgetter(
     "case", "recipient", "approval", "approver", "approved", "ratio", "notice"
 )
-_IMPORTED = operator.itemgetter("bank-status", "batch", "bank-row", "card")
+_IMPORTED: Final = operator.itemgetter("bank-status", "batch", "bank-row", "card")
 
 def one_of(value: Any, choices: tuple[str, ...]) -> bool:
     """Return True if value is a text among choices.
@@ -49,7 +50,13 @@ def one_of(value: Any, choices: tuple[str, ...]) -> bool:
 
 
 #: Positions in what `vouch` returns.
-CASE, RECIPIENT, LEVEL, APPROVER, APPROVED, RATIO, NOTICE = range(7)
+CASE: Final = 0
+RECIPIENT: Final = 1
+LEVEL: Final = 2
+APPROVER: Final = 3
+APPROVED: Final = 4
+RATIO: Final = 5
+NOTICE: Final = 6
 
 
 def vouch(meta: dict[str, Any], procedure: str, settlement: bool) -> tuple[Any, ...] | None:
