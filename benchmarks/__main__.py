@@ -44,7 +44,23 @@ def machine() -> str:
         pass
     import os
 
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {build()}"
+
+
+def build() -> str:
+    """Return how the checks run: compiled by mypyc, or as Python (`docs/compiled.md`)."""
+    import importlib
+
+    from ledger import native
+
+    for module in native.MODULES:
+        importlib.import_module(module)
+    pure = [m for m in native.MODULES if not native.compiled(m)]
+    if not pure:
+        return "checks compiled (mypyc)"
+    if len(pure) == len(native.MODULES):
+        return "checks as pure Python"
+    return f"checks partly compiled ({len(pure)} of {len(native.MODULES)} modules as Python)"
 
 
 def _isolated(section: Callable[..., list[Row]], *args: Any) -> list[Row]:
