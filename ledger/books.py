@@ -27,6 +27,7 @@ from ledger import bookfile
 from ledger import directory as directory_mod
 from ledger import policy as policy_mod
 from ledger import policy_rules
+from ledger import postings as postings_mod
 from ledger.findings import SEVERITY
 from ledger.findings import ReserveError
 
@@ -62,18 +63,9 @@ class Books:
         errors: Sequence[Any] = (),
     ) -> None:
         """Keep the entries, by kind too; the views are computed on first use."""
-        entries = entries if isinstance(entries, list) else list(entries)
-        kinds = by_kind(entries)
-        # Beancount gives a `custom` written without values `values=None`: make it a list
-        # once here, so that no check has to remember it. (Rare: the list is kept as given
-        # unless one is found; the books' entries are never changed in place.)
-        customs = kinds.get(data.Custom)
-        if customs and any([e.values is None for e in customs]):
-            entries = [
-                e._replace(values=[]) if e.__class__ is data.Custom and e.values is None else e
-                for e in entries
-            ]
-            kinds = by_kind(entries)
+        entries, kinds = postings_mod.by_kind(
+            entries if isinstance(entries, list) else list(entries)
+        )
         self.entries: list[data.Directive] = entries
         #: The entries by class (`data.Transaction`, `data.Custom`, ...), each list in book
         #: order: the one walk over every entry that the views share (`by_kind`).
@@ -128,25 +120,6 @@ class Books:
             ):
                 value = str(entry.values[1].value)
         return value
-
-
-def by_kind(entries: list[data.Directive]) -> dict[type, list[Any]]:
-    """Return the entries by class, each list in the order given.
-
-    One loop over every entry: each view then reads only its kinds (transactions, customs,
-    opens) instead of walking every entry again (at 100,000 payments each walk over the
-    entries costs about 10 ms in memory reads alone).
-    """
-    kinds: dict[type, list[Any]] = {}
-    get = kinds.get
-    for entry in entries:
-        kind = entry.__class__
-        found = get(kind)
-        if found is None:
-            kinds[kind] = [entry]
-        else:
-            found.append(entry)
-    return kinds
 
 
 def today() -> datetime.date:

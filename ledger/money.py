@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 from typing import Final
+from typing import cast
 
 from beancount.core import data
 
@@ -124,7 +125,7 @@ class Money:
             postings = entry.postings
             if "holder" in meta:
                 with_holder.append(entry)
-            tags = entry.tags
+            tags = cast(Any, entry).tags  # Untyped: a plugin's set (`docs/compiled.md`).
             reversal = "reversal" in tags if tags else False
             # The case: read on the first relief posting, or for a disbursement.
             case: str | None = None

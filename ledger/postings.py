@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Final
+from typing import cast
 
 from beancount.core import data
 
@@ -77,7 +78,9 @@ class Postings:
         """Return the transactions with at least one link (made on first use)."""
         found = self._linked
         if found is None:
-            found = self._linked = [e for e in self.transactions if e.links]
+            # `links` read untyped: another plugin may have left a set or None there, which a
+            # compiled read of the typed field (a frozenset) would refuse (`docs/compiled.md`).
+            found = self._linked = [e for e in self.transactions if cast(Any, e).links]
         return found
 
     @property
@@ -117,6 +120,41 @@ class Postings:
         """Return the transactions at some positions, once each, in book order."""
         transactions = self.transactions
         return [transactions[i] for i in sorted(set(positions))]
+
+
+def by_kind(
+    entries: list[data.Directive],
+) -> tuple[list[data.Directive], dict[type, list[Any]]]:
+    """Return the entries, and the entries by class, each list in the order given.
+
+    One loop over every entry: each view then reads only its kinds (transactions, customs,
+    opens) instead of walking every entry again (at 100,000 payments each walk over the
+    entries costs about 10 ms in memory reads alone). It is compiled (`ledger.native`), as
+    the books (`ledger.books.Books`, which the views' caches refer to weakly) cannot be.
+
+    Beancount gives a `custom` written without values `values=None`: it is made a list here,
+    so that no check has to remember it. (Rare: the entries are kept as given unless one is
+    found; they are never changed in place.)
+    """
+    kinds: dict[type, list[Any]] = {}
+    for entry in entries:
+        found = kinds.get(entry.__class__)
+        if found is None:
+            kinds[entry.__class__] = [entry]
+        else:
+            found.append(entry)
+    # Untyped: compiled, a `Custom` typed so would have its `values` checked to be a list.
+    customs: list[Any] = kinds.get(data.Custom, [])
+    for custom in customs:
+        if custom.values is None:
+            # Read untyped, as `customs` (`getattr` first: a class test would type `e`).
+            return by_kind([
+                e._replace(values=[])
+                if getattr(e, "values", ()) is None and e.__class__ is data.Custom
+                else e
+                for e in entries
+            ])
+    return entries, kinds
 
 
 def _date(entry: data.Directive) -> datetime.date:

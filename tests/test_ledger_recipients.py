@@ -122,3 +122,34 @@ def test_fast_hasher_equals_the_general_functions() -> None:
     assert hasher.card(card[:4] + " " + card[4:]) == r.card_hash(KEY, card)
     assert r.fast_mask(ident) == r.mask(ident)
     assert r.fast_mask("") == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "r-0123456789abcdef",
+        "c-0123456789abcdef",
+        "r-0123456789abcde",  # 15 hex digits
+        "r-0123456789abcdef0",  # 17
+        "r-0123456789ABCDEF",  # upper case
+        "r-0123456789abcdeg",
+        "r-01234567 9abcdef",
+        "r-0123456789abcdef\n",
+        "r-\n0123456789abcdef",
+        "R-0123456789abcdef",
+        "x-0123456789abcdef",
+        "rr0123456789abcdef",
+        "r-٠١٢٣٤٥٦٧٨٩abcdef",  # other scripts' digits
+        "",
+        "r-",
+    ],
+)
+def test_is_hash_answers_as_the_hash_patterns(value: str) -> None:
+    assert r.is_hash(value, "r-") == (r.RECIPIENT_RE.fullmatch(value) is not None)
+    assert r.is_hash(value, "c-") == (r.CARD_RE.fullmatch(value) is not None)
+
+
+def test_is_hash_accepts_every_hash_the_key_makes() -> None:
+    assert r.is_hash(r.recipient_hash(KEY, vector_id()), "r-")
+    assert r.is_hash(r.card_hash(KEY, r.make_card("622202", 1234567)), "c-")
+    assert not r.is_hash(r.card_hash(KEY, r.make_card("622202", 1234567)), "r-")

@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from typing import cast
 
 import pytest
 
@@ -114,3 +116,28 @@ def test_the_installed_checks_run_compiled_and_current() -> None:
         importlib.import_module(module)
     assert [m for m in native.MODULES if not native.compiled(m)] == []
     assert native.stale() == []
+
+
+def test_entries_another_plugin_left_loosely_typed_are_audited_as_in_python() -> None:
+    # Compiled code checks the types Beancount declares; a plugin before ours may leave a
+    # transaction's tags a `set`, or its links None, and a `custom` without values has
+    # `values=None`. The checks read those fields untyped: the same findings as in Python.
+    import datetime
+
+    from beancount.core import data
+
+    from ledger import audit
+    from ledger import books as books_mod
+
+    as_of = datetime.date(2026, 11, 28)
+    loaded = books_mod.load(REPO / "books" / "main.beancount", as_of)
+    loose = [
+        cast(Any, e)._replace(tags={"imported", *e.tags}, links=set(e.links) or None)
+        if isinstance(e, data.Transaction)
+        else e
+        for e in loaded.entries
+    ]
+    custom = data.Custom(data.new_metadata("x.beancount", 1), as_of, "note-to-self", cast(Any, None))
+    books = books_mod.Books([*loose, custom], loaded.options, as_of, loaded.main_file)
+    found = audit.audit(books)
+    assert [f.code for f in found if f.severity == "error"] == []

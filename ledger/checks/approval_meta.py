@@ -17,6 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any
 from typing import Final
+from typing import cast
 
 from ledger import recipients
 from ledger.checks import cases
@@ -131,7 +132,7 @@ def _expense(d: Disbursement, missing: list[str], wrong: list[str]) -> None:
             wrong.append("decision is not a text")
     case = text(meta, "case")
     if d.settlement and case is not None:
-        for link in sorted(d.entry.links or ()):
+        for link in sorted(cast(Any, d.entry).links or ()):  # Untyped: `strings` in pii.
             if link.startswith("adv-") and not cases.names_case(link, case):
                 wrong.append(f"its link ^{link} names another case than {case}")
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections import Counter
 from collections import defaultdict
 from decimal import Decimal
 from typing import Final
@@ -62,13 +61,14 @@ def payments(books: Books) -> dict[str, list[Payment]]:
     """
     view = cases.view(books)
     disbursements = view.disbursements
-    times = Counter([d.recipient for d in disbursements])
+    times: dict[str, int] = {}  # A loop, not a `Counter`: compiled, it is twice as fast.
+    for d in disbursements:
+        times[d.recipient] = times.get(d.recipient, 0) + 1
     repeated = [d for d in disbursements if times[d.recipient] > 1]
     found: dict[str, list[Payment]] = defaultdict(list)
     unsorted: set[str] = set()  # Recipients whose dates do not rise strictly.
     skip = view.reversed | view.undone | view.settled
     advance_of = view.advance_of
-    hashed = recipients.RECIPIENT_RE.fullmatch
     level_of = cases.level_of
     new = tuple.__new__  # Payment(...) without the NamedTuple's Python-level constructor.
     for d in repeated:
@@ -76,7 +76,7 @@ def payments(books: Books) -> dict[str, list[Payment]]:
         if key in skip:
             continue
         recipient = d.recipient
-        if not hashed(recipient):
+        if not recipients.is_hash(recipient, "r-"):
             continue  # A recipient missing or not hashed is APPROVAL-MISSING's.
         advance = advance_of.get(key)
         on = d.date if advance is None else advance.date

@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 from typing import Final
+from typing import cast
 
 from beancount import loader
 from beancount.core import data
@@ -100,9 +101,12 @@ def strings(entry: data.Directive) -> Iterator[tuple[str, str]]:
     if isinstance(entry, data.Custom) and entry.type == "seal":
         return
     if isinstance(entry, data.Transaction | data.Note | data.Document):
-        for tag in entry.tags or ():
+        # Read untyped: another plugin may have left a set or None there, which a compiled
+        # read of the typed fields (frozensets) would refuse (`docs/compiled.md`).
+        loose = cast(Any, entry)
+        for tag in loose.tags or ():
             yield "tag", tag
-        for link in entry.links or ():
+        for link in loose.links or ():
             yield "link", link
     if isinstance(entry, data.Transaction):
         if entry.payee:

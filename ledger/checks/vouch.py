@@ -28,9 +28,6 @@ CATEGORIES: Final[tuple[str, ...]] = ("illness", "disaster", "accident", "educat
 
 # The levels whose payments `vouch` can vouch for; a conference needs its `decision` looked at.
 _SIMPLE_LEVELS: Final = ("township", "county")
-# The hash forms of SPEC §6 (`ledger.recipients`).
-_RECIPIENT: Final = recipients.RECIPIENT_RE.fullmatch
-_CARD: Final = recipients.CARD_RE.fullmatch
 # The keys needed present, fetched in one call each (a missing one raises KeyError). General
 # relief also hands on its `ratio` and `notice` (the tier and notice rules read them).
 _PAYEE: Final = operator.itemgetter("case", "recipient")
@@ -95,7 +92,7 @@ def vouch(meta: dict[str, Any], procedure: str, settlement: bool) -> tuple[Any, 
         case.__class__ is not str
         or not case.strip()
         or recipient.__class__ is not str
-        or _RECIPIENT(recipient) is None
+        or not recipients.is_hash(recipient, "r-")
         or "instalment" in meta
         or "holder" in meta
         or "agent" in meta
@@ -121,5 +118,5 @@ def vouch(meta: dict[str, Any], procedure: str, settlement: bool) -> tuple[Any, 
         and bool(batch.strip())
         and (row.__class__ is Decimal or row.__class__ is int)
         and card.__class__ is str
-        and _CARD(card) is not None
+        and recipients.is_hash(card, "c-")
     ) else None
