@@ -66,7 +66,8 @@ class BuildNative(build_ext):
         """Make the extensions: mypyc's C sources of the listed modules."""
         # mypycify type-checks the modules (seconds): done here, when the build needs it, not
         # at each of the build's earlier steps, which see the names only (`_declared`).
-        _clean()
+        if self.inplace or getattr(self, "editable_mode", False):
+            _clean()  # An editable install's: a wheel's build leaves the checkout alone.
         self.distribution.ext_modules = _extensions()
         super().finalize_options()
 
