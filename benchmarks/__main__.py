@@ -49,12 +49,8 @@ def machine() -> str:
 
 def build() -> str:
     """Return how the checks run: compiled by mypyc, or as Python (`docs/compiled.md`)."""
-    import importlib
-
     from ledger import native
 
-    for module in native.MODULES:
-        importlib.import_module(module)
     pure = [m for m in native.MODULES if not native.compiled(m)]
     if not pure:
         return "checks compiled (mypyc)"

@@ -17,6 +17,7 @@ call one another directly, so a mix of old compiled and new source code is never
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -85,9 +86,9 @@ def manifest(root: Path = _ROOT) -> dict[str, str]:
 
 
 def compiled(module: str) -> bool:
-    """Return True if an imported module runs as compiled code (not from its source)."""
-    found = sys.modules.get(module)
-    origin = getattr(getattr(found, "__spec__", None), "origin", None) or ""
+    """Return True if a module (imported now if it is not yet) runs as compiled code."""
+    spec = importlib.import_module(module).__spec__
+    origin = (spec.origin if spec is not None else None) or ""
     return not origin.endswith(".py")
 
 
