@@ -113,7 +113,8 @@ def _declared() -> list[Extension]:
     where the shared library (a top-level module) is.
     """
     if os.environ.get("RESERVE_PURE") == "1":
-        _clean()
+        if {"editable_wheel", "develop"} & set(sys.argv):  # In place; a wheel's build: not.
+            _clean()
         return []
     return [Extension(name, sources=[]) for name in [*_listed(), f"{GROUP}__mypyc"]]
 

@@ -121,6 +121,11 @@ class _SourceFirst(importlib.abc.MetaPathFinder):
         if fullname not in MODULES:
             return None
         source = source_path(fullname, self.root)
+        if not source.is_file():  # Its compiled module is older than this: never run it.
+            raise ImportError(
+                f"reserve: {source} is missing; restore it, or reinstall (`pip install -e .`)",
+                name=fullname,
+            )
         loader = importlib.machinery.SourceFileLoader(fullname, str(source))
         return importlib.util.spec_from_file_location(fullname, source, loader=loader)
 

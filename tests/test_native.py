@@ -70,7 +70,7 @@ def test_a_damaged_build_record_is_stale(tmp_path: Path) -> None:
 def test_the_guard_runs_every_listed_module_from_source_once_one_is_stale(
     tmp_path: Path, meta_path: None
 ) -> None:
-    root = _built(tmp_path, {"ledger/money.py": "x = 1\n"})
+    root = _built(tmp_path, {"ledger/money.py": "x = 1\n", "ledger/checks/approval.py": ""})
     (root / "ledger/money.py").write_text("x = 2\n", encoding="utf-8")
     with pytest.warns(native.NativeWarning, match=r"ledger/money\.py changed"):
         assert native.guard(root) == ["ledger/money.py"]
@@ -139,3 +139,12 @@ def test_entries_another_plugin_left_loosely_typed_are_audited_as_in_python() ->
     books = books_mod.Books([*loose, custom], loaded.options, as_of, loaded.main_file)
     found = audit.audit(books)
     assert [f.code for f in found if f.severity == "error"] == []
+
+
+def test_a_missing_source_is_said_so_not_run_compiled(tmp_path: Path, meta_path: None) -> None:
+    root = _built(tmp_path, {"ledger/money.py": "x = 1\n"})
+    (root / "ledger/money.py").unlink()
+    with pytest.warns(native.NativeWarning, match=r"ledger/money\.py changed"):
+        native.guard(root)
+    with pytest.raises(ImportError, match=r"ledger/money\.py is missing"):
+        sys.meta_path[0].find_spec("ledger.money", None)
