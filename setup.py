@@ -1,8 +1,8 @@
 """Build: compile the checks' hot modules with mypyc (`ledger.native`, `docs/compiled.md`).
 
 Everything else about the package is in `pyproject.toml`. The compiled modules are listed in
-`ledger/native.py`; the build records each source's SHA-256 next to them, so that a source
-edited after the build runs as source instead of being shadowed (`ledger.native.guard`).
+`ledger/native.py`, which also makes the build's record of each source's SHA-256, so that a
+source edited after the build runs as source instead of being shadowed (`ledger.native.guard`).
 
 Environment:
   RESERVE_PURE=1              install the pure-Python modules only (no C compiler needed).
@@ -13,7 +13,7 @@ Environment:
 
 from __future__ import annotations
 
-import ast
+import importlib.util
 import json
 import os
 import sys
@@ -25,54 +25,47 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
-BUILD_FILE = "native_build.json"
 #: The name of the shared library mypyc makes for the modules (`reserve_native__mypyc…so`).
 GROUP = "reserve_native"
 
 
-def _listed() -> list[str]:
-    """Return `ledger.native.MODULES`, read from the source (the package is not importable)."""
-    tree = ast.parse((ROOT / "ledger" / "native.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and node.target.id == "MODULES"
-        ):
-            return list(ast.literal_eval(node.value))  # type: ignore[arg-type]
-    raise SystemExit("setup.py: ledger/native.py has no MODULES")
+def _native() -> Any:
+    """Return `ledger/native.py` (the list, the record), loaded alone.
+
+    It needs only the standard library; the `ledger` package needs the dependencies.
+    """
+    spec = importlib.util.spec_from_file_location("_reserve_native", ROOT / "ledger/native.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _sources(modules: list[str]) -> list[str]:
-    return [str(Path(*m.split(".")).with_suffix(".py")) for m in modules]
+native = _native()
 
 
-def _record(root: Path, target: Path, modules: list[str]) -> None:
-    """Write each compiled source's SHA-256 (`ledger.native.BUILD_FILE`) into `target`."""
-    import hashlib
-
-    record = {
-        source: hashlib.sha256((root / source).read_bytes()).hexdigest()
-        for source in (Path(s).as_posix() for s in _sources(modules))
-    }
-    target.mkdir(parents=True, exist_ok=True)
-    (target / BUILD_FILE).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+def _sources() -> list[str]:
+    return [str(native.source_path(m, ROOT).relative_to(ROOT)) for m in native.MODULES]
 
 
 class BuildNative(build_ext):
     """Compile the listed modules; fall back to pure Python unless compiling is required."""
 
+    def _in_place(self) -> bool:
+        """Return True for an editable install's build (into the checkout, not a wheel)."""
+        return bool(self.inplace or getattr(self, "editable_mode", False))
+
     def finalize_options(self) -> None:
         """Make the extensions: mypyc's C sources of the listed modules."""
         # mypycify type-checks the modules (seconds): done here, when the build needs it, not
         # at each of the build's earlier steps, which see the names only (`_declared`).
-        if self.inplace or getattr(self, "editable_mode", False):
-            _clean()  # An editable install's: a wheel's build leaves the checkout alone.
+        if self._in_place():
+            _clean()  # A wheel's build leaves the checkout alone.
         self.distribution.ext_modules = _extensions()
         super().finalize_options()
 
     def run(self) -> None:
-        """Compile, then record the sources compiled."""
+        """Compile, then record the sources compiled (`ledger.native.manifest`)."""
         if not self.extensions:
             return
         try:
@@ -86,24 +79,21 @@ class BuildNative(build_ext):
                 file=sys.stderr,
             )
             return
-        modules = _listed()
-        # In place for an editable install, else in the build tree that becomes the wheel.
-        target = ROOT / "ledger" if self.inplace or getattr(self, "editable_mode", False) else (
-            Path(self.build_lib) / "ledger"
-        )
-        _record(ROOT, target, modules)
+        target = ROOT / "ledger" if self._in_place() else Path(self.build_lib) / "ledger"
+        target.mkdir(parents=True, exist_ok=True)
+        record = json.dumps(native.manifest(ROOT), indent=1) + "\n"
+        (target / native.BUILD_FILE).write_text(record, encoding="utf-8")
 
 
 def _clean() -> None:
     """Remove compiled modules built in place earlier (an editable install's)."""
-    for module in _listed():
-        for built in (ROOT / Path(*module.split("."))).parent.glob(
-            module.rsplit(".", 1)[-1] + ".cpython-*"
-        ):
+    for module in native.MODULES:
+        source = native.source_path(module, ROOT)
+        for built in source.parent.glob(source.stem + ".cpython-*"):
             built.unlink()
     for built in ROOT.glob(f"{GROUP}__mypyc.*"):
         built.unlink()
-    (ROOT / "ledger" / BUILD_FILE).unlink(missing_ok=True)
+    (ROOT / "ledger" / native.BUILD_FILE).unlink(missing_ok=True)
 
 
 def _declared() -> list[Extension]:
@@ -116,7 +106,7 @@ def _declared() -> list[Extension]:
         if {"editable_wheel", "develop"} & set(sys.argv):  # In place; a wheel's build: not.
             _clean()
         return []
-    return [Extension(name, sources=[]) for name in [*_listed(), f"{GROUP}__mypyc"]]
+    return [Extension(name, sources=[]) for name in [*native.MODULES, f"{GROUP}__mypyc"]]
 
 
 def _extensions() -> list[Any]:
@@ -131,9 +121,7 @@ def _extensions() -> list[Any]:
               file=sys.stderr)
         return []
     os.chdir(ROOT)  # mypyc reads pyproject.toml's [tool.mypy] and writes build/ here.
-    return list(
-        mypycify(_sources(_listed()), opt_level="3", debug_level="0", group_name=GROUP)
-    )
+    return list(mypycify(_sources(), opt_level="3", debug_level="0", group_name=GROUP))
 
 
 setup(ext_modules=_declared(), cmdclass={"build_ext": BuildNative})

@@ -148,3 +148,11 @@ def test_a_missing_source_is_said_so_not_run_compiled(tmp_path: Path, meta_path:
         native.guard(root)
     with pytest.raises(ImportError, match=r"ledger/money\.py is missing"):
         sys.meta_path[0].find_spec("ledger.money", None)
+
+
+def test_the_build_record_names_every_listed_source_with_its_digest() -> None:
+    record = native.manifest(REPO)  # What setup.py writes.
+    assert sorted(record) == sorted(
+        native.source_path(m, REPO).relative_to(REPO).as_posix() for m in native.MODULES
+    )
+    assert record["ledger/money.py"] == native.digest(REPO / "ledger/money.py")
